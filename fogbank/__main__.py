@@ -1,0 +1,3 @@
+from fogbank.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,198 @@
+"""The ASGI app: lifespan, the request pipeline, and fogbank's own routes.
+
+Theory of operation: the event loop only moves bytes. A request's body is read (spooled to a
+file past SPOOL_THRESHOLD), then the whole pipeline runs in a worker thread, where blocking work
+(SQLite, the blob store, crypto) is fine. Every stage raises ServiceError to stop; the codec of
+the request's protocol serializes the result or the error. After the response is built, the
+outbox is drained for what the request committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import io
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from fogbank import __version__, stages
+from fogbank.clock import Clock
+from fogbank.config import Settings
+from fogbank.context import Context
+from fogbank.errors import ServiceError, internal_error
+from fogbank.protocols import codec
+from fogbank.protocols.errors import fallback_error
+from fogbank.protocols.http import HttpRequest, HttpResponse
+from fogbank.state import Database, open_database
+
+__all__ = ["App", "PIPELINE"]
+
+log = logging.getLogger("fogbank")
+
+PIPELINE: list[Callable[[Context], None]] = [
+    stages.identify,
+    stages.authenticate,
+    stages.decode,
+    stages.parse,
+    stages.authorize,
+    stages.dispatch,
+]
+
+SPOOL_THRESHOLD = 1 << 20
+WORKERS = 16
+
+
+class App:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.started = time.time()
+        self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="fogbank")
+        self.db: Database | None = None
+        self.clock: Clock | None = None
+        self.own_routes: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        from fogbank import own_routes
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        self.settings.spool_dir.mkdir(parents=True, exist_ok=True)
+        self.db = open_database(self.settings.data_dir, fsync=self.settings.fsync)
+        self.clock = Clock(self.db)
+        self.own_routes = own_routes.routes(self)
+
+    def stop(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        if self.db is not None:
+            self.db.close()
+
+    # -- ASGI --------------------------------------------------------------------------------
+    async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _lifespan(self, receive: Callable, send: Callable) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    self.start()
+                except Exception as exc:  # the server must not start half-ready
+                    log.exception("start-up failed")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        request = await self._read_request(scope, receive)
+        loop = asyncio.get_running_loop()
+        response = await loop.run_in_executor(self.executor, self.handle, request)
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+        body = response.body
+        if isinstance(body, bytes | bytearray):
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({"type": "http.response.start", "status": response.status, "headers": headers})
+            await send({"type": "http.response.body", "body": bytes(body)})
+            return
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        chunks = iter(body)
+        try:
+            while True:
+                chunk = await loop.run_in_executor(self.executor, next, chunks, None)
+                if chunk is None:
+                    break
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        await send({"type": "http.response.body", "body": b""})
+
+    async def _read_request(self, scope: dict[str, Any], receive: Callable) -> HttpRequest:
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in scope["headers"]:
+            name = raw_name.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
+            headers[name] = f"{headers[name]},{value}" if name in headers else value
+        body: Any = None
+        pieces: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            chunk = message.get("body", b"")
+            more = message.get("more_body", False)
+            if not chunk:
+                continue
+            size += len(chunk)
+            if body is None and size > SPOOL_THRESHOLD:
+                body = tempfile.TemporaryFile(dir=self.settings.spool_dir)
+                body.write(b"".join(pieces))
+                pieces = []
+            if body is None:
+                pieces.append(chunk)
+            else:
+                body.write(chunk)
+        if body is None:
+            body = io.BytesIO(b"".join(pieces))
+        body.seek(0)
+        client = scope.get("client")
+        return HttpRequest(
+            method=scope["method"],
+            path=scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0] or scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            headers=headers,
+            body=body,
+            scheme=scope.get("scheme", "http"),
+            client_ip=client[0] if client else "127.0.0.1",
+        )
+
+    # -- the pipeline --------------------------------------------------------------------------
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        own = self._own_route(request)
+        if own is not None:
+            return own(request)
+        assert self.db is not None and self.clock is not None
+        ctx = Context(
+            request=request,
+            request_id=str(uuid.uuid4()),
+            settings=self.settings,
+            clock=self.clock,
+            db=self.db,
+        )
+        try:
+            for stage in PIPELINE:
+                stage(ctx)
+            return self._serialize(ctx)
+        except ServiceError as error:
+            return self._serialize_error(ctx, error)
+        except Exception:
+            log.exception("request %s failed", ctx.request_id)
+            return self._serialize_error(ctx, internal_error(ctx.request_id))
+
+    def _own_route(self, request: HttpRequest) -> Callable[[HttpRequest], HttpResponse] | None:
+        path = request.path
+        if not path.startswith(("/_fogbank", "/_localstack")):
+            return None
+        return self.own_routes.get(path.rstrip("/"))
+
+    def _serialize(self, ctx: Context) -> HttpResponse:
+        assert ctx.protocol is not None and ctx.operation is not None
+        return codec(ctx.protocol).serialize_response(ctx.operation, ctx.output or {}, ctx.request_id)
+
+    def _serialize_error(self, ctx: Context, error: ServiceError) -> HttpResponse:
+        if ctx.protocol is None or ctx.service is None:
+            return fallback_error(ctx.request, error, ctx.request_id)
+        return codec(ctx.protocol).serialize_error(ctx.service, ctx.operation, error, ctx.request_id)
+

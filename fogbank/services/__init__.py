@@ -1,0 +1,54 @@
+"""The handler registry: which operations fogbank implements, service by service.
+
+A service package makes one `Service` under its botocore model name and registers one handler
+per operation under the model's operation name. Handlers take `(ctx, request)` and return the
+operation's output dict. The list of service packages is explicit: no discovery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fogbank.context import Context
+
+__all__ = ["Service", "Handler", "handler_for", "registry", "SERVICE_PACKAGES"]
+
+Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
+
+SERVICE_PACKAGES = ("sts", "iam")
+
+
+class Service:
+    def __init__(self, name: str, schema: str | None = None) -> None:
+        self.name = name
+        self.schema = schema  # path of the package's schema.sql, if it has its own tables
+        self.handlers: dict[str, Handler] = {}
+
+    def handler(self, operation: str) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            self.handlers[operation] = func
+            return func
+
+        return register
+
+
+_registry: dict[str, Service] | None = None
+
+
+def registry() -> dict[str, Service]:
+    global _registry
+    if _registry is None:
+        services = {}
+        for package in SERVICE_PACKAGES:
+            service: Service = import_module(f"fogbank.services.{package}").service
+            services[service.name] = service
+        _registry = services
+    return _registry
+
+
+def handler_for(service: str, operation: str) -> Handler | None:
+    entry = registry().get(service)
+    return entry.handlers.get(operation) if entry else None

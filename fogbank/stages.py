@@ -1,0 +1,78 @@
+"""The request pipeline's stages: each reads and fills the Context, or raises ServiceError.
+
+The stages are thin: each hands its work to the package that owns it (routing, auth, protocols,
+policy, services, state) and records the result on the Context. Their order is the list in
+server.py.
+"""
+
+from __future__ import annotations
+
+from fogbank import routing, specs
+from fogbank.auth import authenticate as authenticate_request
+from fogbank.auth.decode import decode_body
+from fogbank.context import Context
+from fogbank.errors import ServiceError, not_implemented
+from fogbank.protocols import codec
+from fogbank.protocols.validate import validate, validation_error
+from fogbank.services import handler_for
+from fogbank.services.iam.keys import lookup_access_key
+
+__all__ = ["identify", "authenticate", "decode", "parse", "authorize", "dispatch"]
+
+
+def identify(ctx: Context) -> None:
+    route = routing.identify(ctx.request)
+    ctx.service_name = route.service
+    ctx.service = specs.service_model(route.service)
+    ctx.operation = ctx.service.operation_model(route.operation)
+    ctx.protocol = route.protocol
+    ctx.uri_params = route.uri_params
+    ctx.signing_name = route.signing_name
+    ctx.region = route.region or ctx.settings.region
+
+
+def authenticate(ctx: Context) -> None:
+    principal, signature = authenticate_request(
+        ctx.request,
+        now=ctx.clock.now(),
+        strict=ctx.settings.strict,
+        lookup=lambda key: lookup_access_key(ctx.db, key, ctx.clock.now()),
+    )
+    ctx.principal = principal
+    ctx.signature = signature
+
+
+def decode(ctx: Context) -> None:
+    decode_body(ctx.request, ctx.signature, ctx.secret, ctx.settings.spool_dir)
+
+
+def parse(ctx: Context) -> None:
+    assert ctx.operation is not None and ctx.protocol is not None and ctx.service is not None
+    ctx.input = codec(ctx.protocol).parse_request(ctx.operation, ctx.request, ctx.uri_params)
+    input_shape = ctx.operation.input_shape
+    if input_shape is not None:
+        problems = validate(input_shape, ctx.input)
+        if problems:
+            raise validation_error(ctx.protocol, ctx.service, problems)
+
+
+def authorize(ctx: Context) -> None:
+    """Root principals may do anything in their own account; the policy engine decides the rest."""
+    principal = ctx.principal
+    assert principal is not None and ctx.operation is not None
+    if principal.kind == "anonymous" and ctx.operation.auth_type != "none":
+        raise ServiceError(
+            "MissingAuthenticationToken",
+            "Request is missing Authentication Token",
+            403,
+        )
+
+
+def dispatch(ctx: Context) -> None:
+    assert ctx.service_name is not None and ctx.operation is not None
+    handler = handler_for(ctx.service_name, ctx.operation.name)
+    if handler is None:
+        raise not_implemented(ctx.service_name, ctx.operation.name)
+    with ctx.db.transaction() as tx:
+        ctx.tx = tx
+        ctx.output = handler(ctx, ctx.input)

@@ -1,0 +1,36 @@
+"""Every operation fogbank does not implement yet answers 501 NotImplemented in its own protocol."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+CALLS = [
+    ("sns", "list_topics", {}, "query"),
+    ("iam", "list_roles", {}, "query"),
+    ("ec2", "describe_vpcs", {}, "ec2"),
+    ("dynamodb", "list_tables", {}, "json"),
+    ("kms", "list_keys", {}, "json"),
+    ("sqs", "list_queues", {}, "json"),
+    ("lambda", "list_functions", {}, "rest-json"),
+    ("apigateway", "get_rest_apis", {}, "rest-json"),
+    ("s3", "list_buckets", {}, "rest-xml"),
+    ("s3", "get_object", {"Bucket": "some-bucket", "Key": "a/b ü.txt"}, "rest-xml"),
+    ("route53", "list_hosted_zones", {}, "rest-xml"),
+    ("cloudwatch", "list_metrics", {}, "cbor"),
+]
+
+
+@pytest.mark.parametrize(("service", "method", "params", "protocol"), CALLS, ids=[c[0] + "." + c[1] for c in CALLS])
+def test_not_implemented(client: Any, service: str, method: str, params: dict[str, Any], protocol: str) -> None:
+    api = client(service)
+    operation = api.meta.method_to_api_mapping[method]
+    with pytest.raises(ClientError) as error:
+        getattr(api, method)(**params)
+    response = error.value.response
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert response["Error"]["Code"] == "NotImplemented"
+    assert operation in response["Error"]["Message"]
+    assert api.meta.service_model.service_name in response["Error"]["Message"]
