@@ -1,0 +1,338 @@
+"""The `json` protocol (awsJson 1.0 and 1.1), and the shape walk every JSON-family codec shares.
+
+A request is a POST whose `X-Amz-Target` names the operation and whose body is the input
+structure as JSON; the response is the output structure as JSON. Blobs are base64, timestamps
+epoch seconds unless the member's timestampFormat says otherwise.
+
+`Reader` and `Writer` walk a botocore shape over a decoded document (JSON here, CBOR in
+`cbor.py`, the body of `rest_json.py`); a subclass changes only how scalars look on the wire.
+A value of the wrong kind is a `ShapeError`, which JSON-family codecs answer with AWS's
+SerializationException. The error helpers at the bottom (`error_shape`, `error_document`,
+`query_error_header`) are shared by the JSON family the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+
+from fogbank.errors import ServiceError
+from fogbank.protocols import eventstream
+from fogbank.protocols.http import HttpRequest, HttpResponse
+from fogbank.protocols.timestamps import (
+    b64decode,
+    b64encode,
+    format_timestamp,
+    format_unix,
+    parse_timestamp,
+    to_datetime,
+)
+
+__all__ = [
+    "parse_request",
+    "serialize_response",
+    "serialize_error",
+    "Reader",
+    "Writer",
+    "ShapeError",
+    "serialization_error",
+    "load_document",
+    "dump_document",
+    "error_shape",
+    "error_document",
+    "query_error_header",
+    "initial_response_stream",
+    "EVENT_STREAM_TYPE",
+]
+
+EVENT_STREAM_TYPE = "application/vnd.amazon.eventstream"
+
+
+class ShapeError(ValueError):
+    """A value on the wire that does not fit its member's shape."""
+
+
+def serialization_error(exc: Exception) -> ServiceError:
+    return ServiceError("SerializationException", str(exc), 400)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "BOOLEAN_VALUE"
+    if isinstance(value, int | float):
+        return "NUMBER_VALUE"
+    if isinstance(value, str):
+        return "STRING_VALUE"
+    if isinstance(value, dict):
+        return "START_OBJECT"
+    if isinstance(value, list):
+        return "START_ARRAY"
+    return type(value).__name__
+
+
+def _mismatch(value: Any, expected: str) -> ShapeError:
+    # The wording follows what AWS's JSON services say for a member of the wrong kind.
+    kind = _kind(value)
+    if kind == "START_OBJECT":
+        return ShapeError("Start of structure or map found where not expected.")
+    if kind == "START_ARRAY":
+        return ShapeError("Start of list found where not expected.")
+    return ShapeError(f"{kind} can not be converted to {expected}")
+
+
+_SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+class Reader:
+    """Wire document -> input values (aware datetimes, bytes), member names as in the model."""
+
+    def read(self, shape: Shape, value: Any) -> Any:
+        if value is None:
+            return None
+        handler = getattr(self, f"read_{shape.type_name}", None)
+        return handler(shape, value) if handler else self.read_string(shape, value)
+
+    def read_structure(self, shape: Shape, value: Any, members: Mapping[str, Shape] | None = None) -> Any:
+        if shape.is_document_type:
+            return value
+        if not isinstance(value, dict):
+            raise _mismatch(value, "a Structure")
+        out: dict[str, Any] = {}
+        for name, member in (shape.members if members is None else members).items():
+            raw = value.get(member.serialization.get("name", name))
+            if raw is not None:
+                out[name] = self.read(member, raw)
+        return out
+
+    def read_list(self, shape: Shape, value: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise _mismatch(value, "a List")
+        return [self.read(shape.member, item) for item in value]
+
+    def read_map(self, shape: Shape, value: Any) -> dict[Any, Any]:
+        if not isinstance(value, dict):
+            raise _mismatch(value, "a Map")
+        return {self.read(shape.key, k): self.read(shape.value, v) for k, v in value.items()}
+
+    def read_string(self, shape: Shape, value: Any) -> Any:
+        if shape.serialization.get("jsonvalue"):
+            return value  # a JSON value member is any JSON document, inlined in the body
+        if not isinstance(value, str):
+            raise _mismatch(value, "a String")
+        return value
+
+    def read_boolean(self, shape: Shape, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise _mismatch(value, "a Boolean")
+        return value
+
+    def read_integer(self, shape: Shape, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _mismatch(value, "an Integer")
+        if isinstance(value, float) and not value.is_integer():
+            raise ShapeError(f"{value} can not be converted to an Integer")
+        return int(value)
+
+    read_long = read_byte = read_short = read_integer
+
+    def read_float(self, shape: Shape, value: Any) -> float:
+        if isinstance(value, str) and value in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[value]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _mismatch(value, "a Double")
+        return float(value)
+
+    read_double = read_float
+
+    def read_blob(self, shape: Shape, value: Any) -> bytes:
+        if not isinstance(value, str):
+            raise _mismatch(value, "a Blob")
+        try:
+            return b64decode(value)
+        except ValueError as exc:
+            raise ShapeError("Base64 encoded value is not valid") from exc
+
+    def read_timestamp(self, shape: Shape, value: Any) -> Any:
+        try:
+            if isinstance(value, str):
+                return parse_timestamp(value)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return to_datetime(value)
+        except ValueError as exc:
+            raise ShapeError(str(exc)) from exc
+        raise _mismatch(value, "a Timestamp")
+
+
+def _epoch(value: Any) -> int | float:
+    text = format_unix(value)
+    return float(text) if "." in text else int(text)
+
+
+class Writer:
+    """Output values -> wire document. `wire_names` uses members' locationName as JSON does."""
+
+    wire_names = True
+    default_timestamp_format = "unixTimestamp"
+
+    def write(self, shape: Shape, value: Any) -> Any:
+        handler = getattr(self, f"write_{shape.type_name}", None)
+        return handler(shape, value) if handler else value
+
+    def write_structure(self, shape: Shape, value: Any, members: Mapping[str, Shape] | None = None) -> Any:
+        if shape.is_document_type:
+            return value
+        out: dict[str, Any] = {}
+        # Keys the model does not know (a handler's bookkeeping) are left out, as AWS would.
+        for name, member in (shape.members if members is None else members).items():
+            member_value = value.get(name)
+            if member_value is not None:
+                key = member.serialization.get("name", name) if self.wire_names else name
+                out[key] = self.write(member, member_value)
+        return out
+
+    def write_list(self, shape: Shape, value: Any) -> list[Any]:
+        return [None if item is None else self.write(shape.member, item) for item in value]
+
+    def write_map(self, shape: Shape, value: Any) -> dict[Any, Any]:
+        return {k: None if v is None else self.write(shape.value, v) for k, v in value.items()}
+
+    def write_integer(self, shape: Shape, value: Any) -> int:
+        return int(value)
+
+    write_long = write_byte = write_short = write_integer
+
+    def write_float(self, shape: Shape, value: Any) -> Any:
+        value = float(value)
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+
+    write_double = write_float
+
+    def write_boolean(self, shape: Shape, value: Any) -> bool:
+        return bool(value)
+
+    def write_blob(self, shape: Shape, value: Any) -> Any:
+        return b64encode(value)
+
+    def write_timestamp(self, shape: Shape, value: Any) -> Any:
+        timestamp_format = shape.serialization.get("timestampFormat", self.default_timestamp_format)
+        if timestamp_format.lower() == "unixtimestamp":
+            return _epoch(value)
+        return format_timestamp(value, timestamp_format)
+
+
+_READER = Reader()
+_WRITER = Writer()
+
+
+def load_document(body: bytes) -> Any:
+    """A JSON body; an empty one is {} as AWS treats it."""
+    if not body.strip():
+        return {}
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ServiceError("SerializationException", "Malformed JSON request body.", 400) from exc
+
+
+def dump_document(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _content_type(service: ServiceModel) -> str:
+    return f"application/x-amz-json-{service.metadata.get('jsonVersion', '1.0')}"
+
+
+def parse_request(operation: OperationModel, request: HttpRequest, uri_params: dict[str, str]) -> dict:
+    shape = operation.input_shape
+    document = load_document(request.content())
+    if shape is None:
+        return {}
+    try:
+        return _READER.read_structure(shape, document)
+    except ShapeError as exc:
+        raise serialization_error(exc) from exc
+
+
+def _encode_body(shape: StructureShape, value: Mapping[str, Any]) -> bytes:
+    return dump_document(_WRITER.write_structure(shape, value))
+
+
+def serialize_response(operation: OperationModel, output: dict, request_id: str) -> HttpResponse:
+    headers = [("x-amzn-RequestId", request_id)]
+    shape = operation.output_shape
+    if shape is None:
+        return HttpResponse(200, [*headers, ("Content-Type", _content_type(operation.service_model))], b"{}")
+    stream_name = shape.event_stream_name
+    if stream_name:
+        return HttpResponse(200, [*headers, ("Content-Type", EVENT_STREAM_TYPE)],
+                            initial_response_stream(shape, output, _encode_body, "application/json"))
+    headers.append(("Content-Type", _content_type(operation.service_model)))
+    return HttpResponse(200, headers, _encode_body(shape, output))
+
+
+def initial_response_stream(shape: StructureShape, output: Mapping[str, Any],
+                            encode_body: eventstream.BodyEncoder, body_type: str) -> Iterator[bytes]:
+    """The body of an RPC event-stream response: `initial-response` with the other members, then
+    the events of the stream member."""
+    stream_name = shape.event_stream_name
+    rest = {k: v for k, v in output.items() if k != stream_name}
+    yield eventstream.encode_event("initial-response", encode_body(shape, rest), body_type)
+    yield from eventstream.encode_event_stream(
+        shape.members[stream_name], output.get(stream_name) or (), encode_body, body_type
+    )
+
+
+def error_shape(service: ServiceModel, code: str) -> StructureShape | None:
+    """The modeled error for `code`: a shape of that name, or one whose error code it is
+    (query-compatible services raise their legacy codes)."""
+    if code in service.shape_names:
+        shape = service.shape_for(code)
+        if shape.metadata.get("exception"):
+            return shape
+    return service.shape_for_error_code(code)
+
+
+def error_document(shape: StructureShape | None, error: ServiceError, writer: Writer) -> dict[str, Any]:
+    """The error's members: its message (named as the shape names it) and its fields."""
+    values = dict(error.fields)
+    message_key = "message"
+    if shape is not None and "message" not in shape.members and "Message" in shape.members:
+        message_key = "Message"
+    values.setdefault(message_key, error.message)
+    if shape is None:
+        return values
+    document = writer.write_structure(shape, values)
+    document.setdefault(message_key, error.message)
+    return document
+
+
+def query_error_header(service: ServiceModel, shape: StructureShape | None,
+                       error: ServiceError) -> list[tuple[str, str]]:
+    """`x-amzn-query-error: Code;Sender`, by which a query-compatible service tells the SDK the
+    error code of its older query protocol."""
+    if "awsQueryCompatible" not in service.metadata:
+        return []
+    code = shape.error_code if shape is not None else error.code
+    return [("x-amzn-query-error", f"{code};{error.fault}")]
+
+
+def serialize_error(service: ServiceModel, operation: OperationModel | None, error: ServiceError,
+                    request_id: str) -> HttpResponse:
+    shape = error_shape(service, error.code)
+    document = {"__type": shape.name if shape is not None else error.code}
+    document.update(error_document(shape, error, _WRITER))
+    headers = [
+        ("x-amzn-RequestId", request_id),
+        ("Content-Type", _content_type(service)),
+        *query_error_header(service, shape, error),
+        *error.headers.items(),
+    ]
+    return HttpResponse(error.status, headers, dump_document(document))

@@ -1,0 +1,248 @@
+"""Input validation against a model's constraints, and the error each protocol family makes of it.
+
+`validate` walks an input value over its shape and lists what AWS's front ends reject: a
+required member that is missing, a value of the wrong type, and the enum, length, range and
+pattern constraints of the model. A pattern is searched for, not anchored, as Smithy defines
+it; one that Python's `re` cannot compile is skipped rather than guessed at: a wrong rejection
+is worse than a missing one.
+
+`validation_error` turns problems into the one error the service's family answers with:
+ValidationException in the JSON family, ValidationError or MissingParameter/InvalidParameterValue
+in the query family (services differ), InvalidArgument/MalformedXML for S3 and InvalidInput for
+Route 53 and CloudFront. Both functions are pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from botocore.model import ServiceModel, Shape
+
+from fogbank.errors import ServiceError
+
+__all__ = ["Problem", "validate", "validation_error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One failed constraint. `path` is member names, 1-based list positions and map keys."""
+
+    path: tuple[str | int, ...]
+    constraint: str  # required, type, enum, min_length, max_length, min, max, pattern
+    value: Any = None
+    limit: Any = None
+    sensitive: bool = False
+    location: str | None = None  # the top-level member's HTTP location, None for the body
+
+    @property
+    def coral_path(self) -> str:
+        """The path as AWS's JSON-family services print it: 'attributeDefinitions.1.member.attributeType'."""
+        parts: list[str] = []
+        for part in self.path:
+            if isinstance(part, int):
+                parts.append(f"{part}.member")
+            else:
+                parts.append(part[:1].lower() + part[1:])
+        return ".".join(parts)
+
+    @property
+    def parameter(self) -> str:
+        """The path as a query-protocol parameter name: 'Tags.1.Key', model names kept."""
+        return ".".join(str(part) for part in self.path)
+
+    def requirement(self) -> str:
+        limit = self.limit
+        if self.constraint == "enum":
+            return f"Member must satisfy enum value set: [{', '.join(map(str, limit or ()))}]"
+        return {
+            "required": "Member must not be null",
+            "type": "Member must be of type {}",
+            "min_length": "Member must have length greater than or equal to {}",
+            "max_length": "Member must have length less than or equal to {}",
+            "min": "Member must have value greater than or equal to {}",
+            "max": "Member must have value less than or equal to {}",
+            "pattern": "Member must satisfy regular expression pattern: {}",
+        }[self.constraint].format(limit)
+
+    def describe(self) -> str:
+        if self.value is None:
+            shown = "Value null"
+        elif self.sensitive:
+            shown = "Value"
+        else:
+            shown = f"Value '{_show(self.value)}'"
+        return f"{shown} at '{self.coral_path}' failed to satisfy constraint: {self.requirement()}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_show(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, bytes | bytearray):
+        return "java.nio.HeapByteBuffer"
+    return str(value)
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "short": (int,),
+    "byte": (int,),
+    "float": (int, float),
+    "double": (int, float),
+    "boolean": (bool,),
+    "timestamp": (datetime,),
+    "list": (list, tuple),
+    "map": (dict,),
+    "structure": (dict,),
+}
+
+
+@cache
+def _pattern(text: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(text)
+    except re.error:
+        return None
+
+
+def validate(shape: Shape | None, value: Any) -> list[Problem]:
+    """Every problem of `value` (an input dict) against `shape`; an empty list when it is valid."""
+    problems: list[Problem] = []
+    if shape is not None:
+        _check(shape, value, (), None, problems)
+    return problems
+
+
+def _check(shape: Shape, value: Any, path: tuple[str | int, ...], location: str | None,
+           problems: list[Problem]) -> None:
+    kind = shape.type_name
+    sensitive = bool(shape.metadata.get("sensitive"))
+
+    def problem(constraint: str, limit: Any = None) -> None:
+        problems.append(Problem(path, constraint, value, limit, sensitive, location))
+
+    if kind == "structure" and shape.is_document_type:
+        return
+    if kind == "blob":
+        if not isinstance(value, bytes | bytearray | str) and not hasattr(value, "read"):
+            problem("type", "Blob")
+        elif not hasattr(value, "read"):
+            _check_range(shape, len(value), "min_length", "max_length", problem)
+        return
+    expected = _TYPES.get(kind)
+    # bool is an int to Python, never to AWS.
+    wrong_bool = kind != "boolean" and isinstance(value, bool)
+    if expected is not None and (wrong_bool or not isinstance(value, expected)):
+        problem("type", kind.capitalize())
+        return
+    if kind == "structure":
+        for name in shape.required_members:
+            if value.get(name) is None:
+                member = shape.members[name]
+                member_location = location if path else member.serialization.get("location")
+                problems.append(Problem((*path, name), "required", None, None, False, member_location))
+        for name, member_value in value.items():
+            member = shape.members.get(name)
+            if member is not None and member_value is not None:
+                member_location = location if path else member.serialization.get("location")
+                _check(member, member_value, (*path, name), member_location, problems)
+    elif kind == "list":
+        _check_range(shape, len(value), "min_length", "max_length", problem)
+        for index, item in enumerate(value, 1):
+            if item is not None:
+                _check(shape.member, item, (*path, index), location, problems)
+    elif kind == "map":
+        _check_range(shape, len(value), "min_length", "max_length", problem)
+        for key, item in value.items():
+            _check(shape.key, key, (*path, key), location, problems)
+            if item is not None:
+                _check(shape.value, item, (*path, key), location, problems)
+    elif kind == "string":
+        enum = shape.enum
+        if enum and value not in enum:
+            problem("enum", enum)
+            return
+        _check_range(shape, len(value), "min_length", "max_length", problem)
+        pattern_text = shape.metadata.get("pattern")
+        if pattern_text:
+            compiled = _pattern(pattern_text)
+            if compiled is not None and compiled.search(value) is None:
+                problem("pattern", pattern_text)
+    elif kind in ("integer", "long", "short", "byte", "float", "double"):
+        _check_range(shape, value, "min", "max", problem)
+
+
+def _check_range(shape: Shape, measure: float, low: str, high: str, problem: Any) -> None:
+    minimum = shape.metadata.get("min")
+    maximum = shape.metadata.get("max")
+    if minimum is not None and measure < minimum:
+        problem(low, minimum)
+    elif maximum is not None and measure > maximum:
+        problem(high, maximum)
+
+
+def _coral_message(problems: list[Problem]) -> str:
+    count = len(problems)
+    noun = "validation error" if count == 1 else "validation errors"
+    return f"{count} {noun} detected: " + "; ".join(p.describe() for p in problems)
+
+
+# Query-protocol services that answer bad input with MissingParameter / InvalidParameterValue;
+# the others (IAM, STS, SNS, CloudFormation, Auto Scaling, ELB, SES...) with ValidationError.
+_PARAMETER_STYLE = frozenset({"ec2", "sqs", "monitoring", "rds", "elasticache", "redshift"})
+_S3 = frozenset({"s3", "s3-control", "s3control"})
+
+
+def _parameter_error(problems: list[Problem]) -> ServiceError:
+    missing = [p for p in problems if p.constraint == "required"]
+    if missing:
+        return ServiceError(
+            "MissingParameter", f"The request must contain the parameter {missing[0].parameter}", 400
+        )
+    first = problems[0]
+    shown = "" if first.sensitive else _show(first.value)
+    return ServiceError(
+        "InvalidParameterValue",
+        f"Value ({shown}) for parameter {first.parameter} is invalid. {first.requirement()}",
+        400,
+    )
+
+
+def validation_error(protocol: str, service_model: ServiceModel, problems: list[Problem]) -> ServiceError:
+    """The error `service_model`'s service answers `problems` with, in the request's `protocol`
+    (a service reachable in several protocols answers in the family it was asked in)."""
+    prefix = service_model.endpoint_prefix
+    query_compatible = "awsQueryCompatible" in service_model.metadata
+    if protocol in ("query", "ec2") or query_compatible:
+        if prefix in _PARAMETER_STYLE or protocol == "ec2":
+            return _parameter_error(problems)
+        if protocol in ("query", "ec2"):
+            return ServiceError("ValidationError", _coral_message(problems), 400)
+    if protocol == "rest-xml":
+        if prefix in _S3 or service_model.service_name in _S3:
+            first = problems[0]
+            if first.location is None:
+                return ServiceError(
+                    "MalformedXML",
+                    "The XML you provided was not well-formed or did not validate against our "
+                    "published schema",
+                    400,
+                )
+            return ServiceError(
+                "InvalidArgument",
+                first.describe(),
+                400,
+                fields={"ArgumentName": first.parameter, "ArgumentValue": "" if first.value is None
+                        else _show(first.value)},
+            )
+        return ServiceError("InvalidInput", _coral_message(problems), 400)
+    return ServiceError("ValidationException", _coral_message(problems), 400)

@@ -1,0 +1,235 @@
+"""The json codec against botocore, both directions, every operation and every modelled error of
+the JSON services; then the behaviours botocore cannot show: malformed bodies, type mismatches,
+query-compatible error codes.
+
+The round-trip helpers at the top are shared with the rest-json and cbor tests.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+import pytest
+from botocore.model import OperationModel, ServiceModel
+from botocore.serialize import Serializer, create_serializer
+
+from fogbank.errors import ServiceError
+from fogbank.protocols import codec
+from fogbank.protocols import json as json_codec
+from fogbank.protocols.http import HttpRequest, HttpResponse
+from fogbank.specs import service_model
+from tests.protocols.oracle import botocore_request_to_http, compare, parse_with_botocore, route_uri_params
+from tests.protocols.shapegen import generate_error, generate_input, generate_output, normalize
+
+JSON_SERVICES = ("dynamodb", "kms", "sqs", "logs", "kinesis", "codecommit", "ecr", "ecs", "codebuild",
+                 "cloudwatch", "secretsmanager", "ssm", "events", "stepfunctions")
+REQUEST_ID = "fogbank-request-0001"
+MESSAGE = "fogbank ünï-✓ <&> message"
+
+
+def operation_cases(services: tuple[str, ...]) -> list[Any]:
+    return [
+        pytest.param(name, op, id=f"{name}.{op}")
+        for name in services
+        for op in service_model(name).operation_names
+    ]
+
+
+def error_cases(services: tuple[str, ...]) -> list[Any]:
+    return [
+        pytest.param(name, shape.name, id=f"{name}.{shape.name}")
+        for name in services
+        for shape in service_model(name).error_shapes
+    ]
+
+
+@cache
+def _serializer(protocol: str) -> Serializer:
+    return create_serializer(protocol, include_validation=False)
+
+
+def input_round_trip(protocol: str, operation: OperationModel) -> list[str]:
+    """botocore serializes a generated input, the codec parses it: the differences."""
+    params = generate_input(operation, protocol=protocol)
+    model = operation.service_model
+    request = botocore_request_to_http(
+        _serializer(protocol).serialize_to_request(copy.deepcopy(params), operation),
+        signing_name=model.signing_name or model.endpoint_prefix,
+    )
+    parsed = codec(protocol).parse_request(operation, request, route_uri_params(operation, request))
+    shape = operation.input_shape
+    return compare(normalize(shape, params, protocol, top=True), normalize(shape, parsed, protocol, top=True))
+
+
+def output_round_trip(protocol: str, operation: OperationModel) -> list[str]:
+    """The codec serializes a generated output, botocore parses it: the differences."""
+    output = generate_output(operation, protocol=protocol)
+    response = codec(protocol).serialize_response(operation, copy.deepcopy(output), REQUEST_ID)
+    parsed = parse_with_botocore(protocol, operation, response)
+    metadata = parsed.pop("ResponseMetadata", {})
+    shape = operation.output_shape
+    diff = compare(normalize(shape, output, protocol, top=True), normalize(shape, parsed, protocol, top=True))
+    if shape is not None and metadata.get("RequestId") != REQUEST_ID:
+        diff.append(f"RequestId: got {metadata.get('RequestId')!r}")
+    if response.status >= 300:
+        diff.append(f"status {response.status}")
+    return diff
+
+
+def error_round_trip(protocol: str, model: ServiceModel, shape_name: str) -> list[str]:
+    """A modelled error through the codec and botocore: code (the query code where the service is
+    query compatible), message, status and every field."""
+    shape = model.shape_for(shape_name)
+    values = generate_error(model, shape, protocol=protocol)
+    message_member = next((m for m in shape.members if m.lower() == "message"), None)
+    fields = {k: v for k, v in values.items() if k != message_member}
+    status = shape.metadata.get("error", {}).get("httpStatusCode", 400)
+    error = ServiceError(shape_name, MESSAGE, status, fields=copy.deepcopy(fields))
+    operation = model.operation_model(model.operation_names[0])
+    response = codec(protocol).serialize_error(model, operation, error, REQUEST_ID)
+    parsed = parse_with_botocore(protocol, operation, response)
+    expected_code = shape.error_code if model.is_query_compatible else shape_name
+    diff = []
+    if parsed["Error"]["Code"] != expected_code:
+        diff.append(f"Code: expected {expected_code!r}, got {parsed['Error']['Code']!r}")
+    if parsed["Error"]["Message"] != MESSAGE:
+        diff.append(f"Message: got {parsed['Error']['Message']!r}")
+    if response.status != status:
+        diff.append(f"status: expected {status}, got {response.status}")
+    if parsed.get("ResponseMetadata", {}).get("RequestId") != REQUEST_ID:
+        diff.append("RequestId missing")
+    got = {k: parsed[k] for k in fields if k in parsed}
+    expected = normalize(shape, fields, protocol, top=True)
+    return diff + compare(expected, normalize(shape, got, protocol, top=True))
+
+
+def _op(service: str, name: str) -> OperationModel:
+    return service_model(service).operation_model(name)
+
+
+@pytest.mark.parametrize(("service", "operation"), operation_cases(JSON_SERVICES))
+def test_input_round_trip(service: str, operation: str) -> None:
+    diff = input_round_trip("json", _op(service, operation))
+    assert not diff, "\n".join(diff)
+
+
+@pytest.mark.parametrize(("service", "operation"), operation_cases(JSON_SERVICES))
+def test_output_round_trip(service: str, operation: str) -> None:
+    op = _op(service, operation)
+    if op.has_event_stream_output:
+        pytest.skip("event-stream output: tested in test_eventstream")
+    diff = output_round_trip("json", op)
+    assert not diff, "\n".join(diff)
+
+
+@pytest.mark.parametrize(("service", "shape_name"), error_cases(JSON_SERVICES))
+def test_modelled_error(service: str, shape_name: str) -> None:
+    diff = error_round_trip("json", service_model(service), shape_name)
+    assert not diff, "\n".join(diff)
+
+
+def _request(body: bytes, target: str = "DynamoDB_20120810.DescribeTable") -> HttpRequest:
+    return HttpRequest("POST", "/", headers={"x-amz-target": target}, body=io.BytesIO(body))
+
+
+def _raises(operation: OperationModel, body: bytes) -> ServiceError:
+    with pytest.raises(ServiceError) as caught:
+        json_codec.parse_request(operation, _request(body), {})
+    return caught.value
+
+
+def test_empty_body_is_an_empty_input() -> None:
+    assert json_codec.parse_request(_op("dynamodb", "ListTables"), _request(b""), {}) == {}
+
+
+@pytest.mark.parametrize("body", [b"{", b"[1,", b"\xff\xfe", b"nul"])
+def test_malformed_json_is_a_serialization_exception(body: bytes) -> None:
+    error = _raises(_op("dynamodb", "DescribeTable"), body)
+    assert (error.code, error.status) == ("SerializationException", 400)
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        (b'{"TableName": 5}', "NUMBER_VALUE can not be converted to a String"),
+        (b'{"TableName": {"a": 1}}', "Start of structure or map found where not expected."),
+        (b'{"TableName": ["a"]}', "Start of list found where not expected."),
+    ],
+)
+def test_wrong_member_type_is_a_serialization_exception(body: bytes, fragment: str) -> None:
+    error = _raises(_op("dynamodb", "DescribeTable"), body)
+    assert error.code == "SerializationException" and fragment in error.message
+
+
+def test_integer_member_rejects_strings_and_booleans() -> None:
+    for body in (b'{"Limit": "5"}', b'{"Limit": true}', b'{"Limit": 1.5}'):
+        assert _raises(_op("dynamodb", "ListTables"), body).code == "SerializationException"
+    parsed = json_codec.parse_request(_op("dynamodb", "ListTables"), _request(b'{"Limit": 5.0}'), {})
+    assert parsed == {"Limit": 5}
+
+
+def test_bad_base64_blob_is_a_serialization_exception() -> None:
+    operation = _op("kms", "Decrypt")
+    with pytest.raises(ServiceError) as caught:
+        json_codec.parse_request(operation, _request(b'{"CiphertextBlob": "!!!"}'), {})
+    assert caught.value.code == "SerializationException"
+
+
+def test_timestamps_read_epoch_numbers_and_text() -> None:
+    operation = _op("kinesis", "GetShardIterator")
+    expected = datetime(2024, 5, 17, 12, 34, 56, 789000, tzinfo=UTC)
+    for raw in (1715949296.789, '"2024-05-17T12:34:56.789Z"'):
+        body = ('{"StreamName": "s", "ShardId": "x", "ShardIteratorType": "AT_TIMESTAMP", '
+                f'"Timestamp": {raw}}}')
+        parsed = json_codec.parse_request(operation, _request(body.encode()), {})
+        assert parsed["Timestamp"] == expected
+
+
+def test_response_headers_and_content_type_follow_json_version() -> None:
+    response = json_codec.serialize_response(_op("kms", "ListKeys"), {"Keys": []}, REQUEST_ID)
+    assert response.header("content-type") == "application/x-amz-json-1.1"
+    assert response.header("x-amzn-requestid") == REQUEST_ID
+    response = json_codec.serialize_response(_op("dynamodb", "ListTables"), {}, REQUEST_ID)
+    assert response.header("content-type") == "application/x-amz-json-1.0"
+
+
+def test_unknown_output_keys_are_left_out() -> None:
+    response = json_codec.serialize_response(_op("kms", "ListKeys"), {"Keys": [], "_internal": 1}, REQUEST_ID)
+    assert json.loads(bytes(response.body)) == {"Keys": []}
+
+
+def _error(service: str, error: ServiceError) -> HttpResponse:
+    return json_codec.serialize_error(service_model(service), None, error, REQUEST_ID)
+
+
+def test_error_body_has_type_and_message() -> None:
+    response = _error("dynamodb", ServiceError("ResourceNotFoundException", "Requested resource not found"))
+    assert response.status == 400
+    assert json.loads(bytes(response.body)) == {
+        "__type": "ResourceNotFoundException", "message": "Requested resource not found"}
+    assert response.header("x-amzn-query-error") is None
+
+
+def test_query_compatible_error_carries_the_query_code() -> None:
+    # Raised by shape name or by the legacy query code, the wire is the same.
+    for code in ("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"):
+        response = _error("sqs", ServiceError(code, "The specified queue does not exist."))
+        assert json.loads(bytes(response.body))["__type"] == "QueueDoesNotExist"
+        assert response.header("x-amzn-query-error") == "AWS.SimpleQueueService.NonExistentQueue;Sender"
+
+
+def test_query_compatible_unmodelled_error_uses_its_own_code_and_fault() -> None:
+    response = _error("sqs", ServiceError("InternalError", "boom", 500))
+    assert response.header("x-amzn-query-error") == "InternalError;Receiver"
+    parsed = parse_with_botocore("json", _op("sqs", "ListQueues"), response)
+    assert parsed["Error"]["Code"] == "InternalError"
+
+
+def test_error_extra_headers_are_kept() -> None:
+    response = _error("kms", ServiceError("ThrottlingException", "slow down", headers={"Retry-After": "1"}))
+    assert response.header("retry-after") == "1"
