@@ -41,9 +41,10 @@ def _call(endpoint: str, path: str, body: dict[str, Any] | None = None) -> Any:
             return json.loads(response.read())
     except urllib.error.HTTPError as exc:
         detail = json.loads(exc.read() or b"{}").get("error", {})
-        raise SystemExit(f"fogbank: {detail.get('code', exc.code)}: {detail.get('message', exc.reason)}")
+        code, message = detail.get("code", exc.code), detail.get("message", exc.reason)
+        raise SystemExit(f"fogbank: {code}: {message}") from None
     except urllib.error.URLError as exc:
-        raise SystemExit(f"fogbank: no server at {endpoint}: {exc.reason}")
+        raise SystemExit(f"fogbank: no server at {endpoint}: {exc.reason}") from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -95,7 +96,9 @@ def _run_servers(app: Any, settings: Settings, uvicorn: Any) -> int:
         cert, key = ensure_certificate(settings.data_dir / "tls")
     main_tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)} if settings.tls else {}
     servers.append(
-        uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port, lifespan="on", **common, **main_tls))
+        uvicorn.Server(
+            uvicorn.Config(app, host=settings.host, port=settings.port, lifespan="on", **common, **main_tls)
+        )
     )
     if settings.tls_port:
         servers.append(

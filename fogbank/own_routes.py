@@ -1,10 +1,10 @@
 """fogbank's own routes under /_fogbank/ (and LocalStack's health route, for tools that wait on it).
 
-    GET  /_fogbank/health       version, services, uptime
-    GET  /_fogbank/coverage     implemented operations per service (?service=NAME)
-    GET  /_fogbank/clock        the clock: now and offset
-    POST /_fogbank/clock        {"advance": "30d"} | {"set": "2027-01-01T00:00:00Z"} | {"reset": true}
-    GET  /_localstack/health    the same health, in LocalStack's shape
+GET  /_fogbank/health       version, services, uptime
+GET  /_fogbank/coverage     implemented operations per service (?service=NAME)
+GET  /_fogbank/clock        the clock: now and offset
+POST /_fogbank/clock        {"advance": "30d"} | {"set": "2027-01-01T00:00:00Z"} | {"reset": true}
+GET  /_localstack/health    the same health, in LocalStack's shape
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from fogbank.services import registry
 if TYPE_CHECKING:
     from fogbank.server import App
 
-__all__ = ["routes"]
+__all__ = ["routes", "unknown"]
 
 
 def _json(status: int, value: Any) -> HttpResponse:
@@ -34,6 +34,10 @@ def _json(status: int, value: Any) -> HttpResponse:
 
 def _error(status: int, code: str, message: str) -> HttpResponse:
     return _json(status, {"error": {"code": code, "message": message}})
+
+
+def unknown(request: HttpRequest) -> HttpResponse:
+    return _error(404, "NotFound", f"fogbank has no route {request.path}.")
 
 
 def routes(app: App) -> dict[str, Callable[[HttpRequest], HttpResponse]]:
@@ -83,7 +87,6 @@ def routes(app: App) -> dict[str, Callable[[HttpRequest], HttpResponse]]:
                     return _error(400, "InvalidCommand", 'Expected "advance", "set" or "reset".')
             except (ValueError, TypeError) as exc:
                 return _error(400, "InvalidCommand", str(exc))
-            app.poke_scheduler()
         elif request.method != "GET":
             return _error(405, "MethodNotAllowed", "Use GET or POST.")
         now = app.clock.now()

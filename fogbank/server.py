@@ -10,8 +10,8 @@ outbox is drained for what the request committed.
 from __future__ import annotations
 
 import asyncio
-import logging
 import io
+import logging
 import tempfile
 import time
 import uuid
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from fogbank import __version__, stages
+from fogbank import own_routes, stages
 from fogbank.clock import Clock
 from fogbank.config import Settings
 from fogbank.context import Context
@@ -27,7 +27,11 @@ from fogbank.errors import ServiceError, internal_error
 from fogbank.protocols import codec
 from fogbank.protocols.errors import fallback_error
 from fogbank.protocols.http import HttpRequest, HttpResponse
+from fogbank.scheduler import Scheduler
+from fogbank.services import registry
 from fogbank.state import Database, open_database
+from fogbank.state.migrations import migrate
+from fogbank.state.outbox import Outbox
 
 __all__ = ["App", "PIPELINE"]
 
@@ -53,19 +57,35 @@ class App:
         self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="fogbank")
         self.db: Database | None = None
         self.clock: Clock | None = None
-        self.own_routes: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
+        self.outbox: Outbox | None = None
+        self.scheduler: Scheduler | None = None
+        self.fogbank_routes: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        from fogbank import own_routes
-
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings.spool_dir.mkdir(parents=True, exist_ok=True)
         self.db = open_database(self.settings.data_dir, fsync=self.settings.fsync)
         self.clock = Clock(self.db)
-        self.own_routes = own_routes.routes(self)
+        services = registry().values()
+        for service in services:
+            if service.schema is not None:
+                migrate(self.db, service.name, service.schema)
+        self.outbox = Outbox(
+            self.db, self.clock, {topic: c for s in services for topic, c in s.consumers.items()}
+        )
+        self.scheduler = Scheduler(
+            self.db,
+            self.clock,
+            {kind: job for s in services for kind, job in s.jobs.items()},
+            also=[self.outbox.kick],
+        )
+        self.scheduler.start()
+        self.fogbank_routes = own_routes.routes(self)
 
     def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
         self.executor.shutdown(wait=True, cancel_futures=True)
         if self.db is not None:
             self.db.close()
@@ -98,10 +118,12 @@ class App:
         request = await self._read_request(scope, receive)
         loop = asyncio.get_running_loop()
         response = await loop.run_in_executor(self.executor, self.handle, request)
-        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+        headers = [(k.lower().encode("latin-1"), _header_value(v)) for k, v in response.headers]
         body = response.body
         if isinstance(body, bytes | bytearray):
-            headers.append((b"content-length", str(len(body)).encode()))
+            # HEAD answers carry the length of the body they describe, set by the codec.
+            if not any(name == b"content-length" for name, _ in headers):
+                headers.append((b"content-length", str(len(body)).encode()))
             await send({"type": "http.response.start", "status": response.status, "headers": headers})
             await send({"type": "http.response.body", "body": bytes(body)})
             return
@@ -180,12 +202,15 @@ class App:
         except Exception:
             log.exception("request %s failed", ctx.request_id)
             return self._serialize_error(ctx, internal_error(ctx.request_id))
+        finally:
+            if ctx.tx is not None and ctx.tx.enqueued and self.outbox is not None:
+                self.executor.submit(self.outbox.kick)
 
     def _own_route(self, request: HttpRequest) -> Callable[[HttpRequest], HttpResponse] | None:
         path = request.path
         if not path.startswith(("/_fogbank", "/_localstack")):
             return None
-        return self.own_routes.get(path.rstrip("/"))
+        return self.fogbank_routes.get(path.rstrip("/"), own_routes.unknown)
 
     def _serialize(self, ctx: Context) -> HttpResponse:
         assert ctx.protocol is not None and ctx.operation is not None
@@ -196,3 +221,10 @@ class App:
             return fallback_error(ctx.request, error, ctx.request_id)
         return codec(ctx.protocol).serialize_error(ctx.service, ctx.operation, error, ctx.request_id)
 
+
+def _header_value(value: str) -> bytes:
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        # S3 user metadata may be any UTF-8; clients read the raw bytes.
+        return value.encode("utf-8")

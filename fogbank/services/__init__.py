@@ -2,7 +2,9 @@
 
 A service package makes one `Service` under its botocore model name and registers one handler
 per operation under the model's operation name. Handlers take `(ctx, request)` and return the
-operation's output dict. The list of service packages is explicit: no discovery.
+operation's output dict. A service may also register scheduler jobs (timed work, by kind) and
+outbox consumers (deliveries after commit, by topic), and name its own schema.sql. The list of
+service packages is explicit: no discovery.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fogbank.context import Context
+    from fogbank.state import Transaction
 
-__all__ = ["Service", "Handler", "handler_for", "registry", "SERVICE_PACKAGES"]
+__all__ = ["Service", "Handler", "JobHandler", "Consumer", "handler_for", "registry", "SERVICE_PACKAGES"]
 
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
+JobHandler = Callable[["Transaction", dict[str, Any]], None]
+Consumer = Callable[[dict[str, Any]], None]
 
 SERVICE_PACKAGES = ("sts", "iam")
 
@@ -26,10 +31,26 @@ class Service:
         self.name = name
         self.schema = schema  # path of the package's schema.sql, if it has its own tables
         self.handlers: dict[str, Handler] = {}
+        self.jobs: dict[str, JobHandler] = {}
+        self.consumers: dict[str, Consumer] = {}
 
     def handler(self, operation: str) -> Callable[[Handler], Handler]:
         def register(func: Handler) -> Handler:
             self.handlers[operation] = func
+            return func
+
+        return register
+
+    def job(self, kind: str) -> Callable[[JobHandler], JobHandler]:
+        def register(func: JobHandler) -> JobHandler:
+            self.jobs[f"{self.name}.{kind}"] = func
+            return func
+
+        return register
+
+    def consumer(self, topic: str) -> Callable[[Consumer], Consumer]:
+        def register(func: Consumer) -> Consumer:
+            self.consumers[topic] = func
             return func
 
         return register

@@ -23,8 +23,12 @@ CALLS = [
 ]
 
 
-@pytest.mark.parametrize(("service", "method", "params", "protocol"), CALLS, ids=[c[0] + "." + c[1] for c in CALLS])
-def test_not_implemented(client: Any, service: str, method: str, params: dict[str, Any], protocol: str) -> None:
+@pytest.mark.parametrize(
+    ("service", "method", "params", "protocol"), CALLS, ids=[c[0] + "." + c[1] for c in CALLS]
+)
+def test_not_implemented(
+    client: Any, service: str, method: str, params: dict[str, Any], protocol: str
+) -> None:
     api = client(service)
     operation = api.meta.method_to_api_mapping[method]
     with pytest.raises(ClientError) as error:

@@ -19,7 +19,7 @@ ISSUED_PREFIXES = ("AKIA", "ASIA")
 def lookup_access_key(db: Database, access_key: str, now: datetime) -> Credential | None:
     if not access_key.startswith(ISSUED_PREFIXES):
         return None
-    with db.transaction() as tx:
+    with db.transaction(write=False) as tx:
         doc = tx.get_doc("iam", "access-key", "", "", access_key)
     if doc is None or doc.get("Status") != "Active":
         return None

@@ -85,7 +85,10 @@ def list_users(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     rows = ctx.tx.list_docs("iam", KIND, ctx.account, "", after=request.get("Marker"), limit=None)
     users = [(key, doc) for key, doc in rows if doc["Path"].startswith(prefix)]
     page = users[:max_items]
-    result: dict[str, Any] = {"Users": [_public(doc) for _, doc in page], "IsTruncated": len(users) > max_items}
+    result: dict[str, Any] = {
+        "Users": [_public(doc) for _, doc in page],
+        "IsTruncated": len(users) > max_items,
+    }
     if result["IsTruncated"]:
         result["Marker"] = page[-1][0]
     return result
