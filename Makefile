@@ -19,9 +19,13 @@ test: $(BIN)/python
 	$(BIN)/ruff check fogbank tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(BIN)/python
-	$(BIN)/pip $(PIP_QUIET) install -e '.[bench]'
-	$(BIN)/python -m bench $(ARGS)
+# The peers pin their own botocore, so the bench has a venv of its own.
+BENCH_VENV ?= .venv-bench
+
+bench:
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip $(PIP_QUIET) install -e '.[bench]'
+	$(BENCH_VENV)/bin/python -m bench $(ARGS)
 
 lint: $(BIN)/python
 	$(BIN)/ruff check fogbank tests bench

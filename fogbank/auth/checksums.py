@@ -11,12 +11,15 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import zlib
 from collections.abc import Callable, Iterable
-from typing import BinaryIO, Protocol
-
-from awscrt import checksums as crt
+from types import ModuleType
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from fogbank.errors import ServiceError
+
+if TYPE_CHECKING:
+    from awscrt.checksums import XXHash
 
 __all__ = [
     "ALGORITHMS",
@@ -62,7 +65,7 @@ class _Crc:
 class _XXHash:
     __slots__ = ("_hash",)
 
-    def __init__(self, factory: Callable[[], crt.XXHash]) -> None:
+    def __init__(self, factory: Callable[[], XXHash]) -> None:
         self._hash = factory()
 
     def update(self, data: bytes, /) -> None:
@@ -72,17 +75,24 @@ class _XXHash:
         return self._hash.finalize()
 
 
+def _crt() -> ModuleType:
+    # awscrt's native module costs tens of milliseconds and MiBs at import; most requests never need it.
+    from awscrt import checksums
+
+    return checksums
+
+
 # Lower-case names, as in `x-amz-checksum-{name}`; `x-amz-sdk-checksum-algorithm` upper-cases them.
 ALGORITHMS: dict[str, Callable[[], Hasher]] = {
-    "crc32": lambda: _Crc(crt.crc32, 4),
-    "crc32c": lambda: _Crc(crt.crc32c, 4),
-    "crc64nvme": lambda: _Crc(crt.crc64nvme, 8),
+    "crc32": lambda: _Crc(zlib.crc32, 4),
+    "crc32c": lambda: _Crc(_crt().crc32c, 4),
+    "crc64nvme": lambda: _Crc(_crt().crc64nvme, 8),
     "sha1": hashlib.sha1,
     "sha256": hashlib.sha256,
     "sha512": hashlib.sha512,
-    "xxhash64": lambda: _XXHash(crt.XXHash.new_xxhash64),
-    "xxhash3": lambda: _XXHash(crt.XXHash.new_xxhash3_64),
-    "xxhash128": lambda: _XXHash(crt.XXHash.new_xxhash3_128),
+    "xxhash64": lambda: _XXHash(_crt().XXHash.new_xxhash64),
+    "xxhash3": lambda: _XXHash(_crt().XXHash.new_xxhash3_64),
+    "xxhash128": lambda: _XXHash(_crt().XXHash.new_xxhash3_128),
     "md5": hashlib.md5,
 }
 

@@ -1,0 +1,5 @@
+"""Run the benchmark: `python -m bench`."""
+
+from bench.cli import main
+
+raise SystemExit(main())
