@@ -92,7 +92,17 @@ def routes(app: App) -> dict[str, Callable[[HttpRequest], HttpResponse]]:
         now = app.clock.now()
         return _json(200, {"now": now.isoformat().replace("+00:00", "Z"), "offset_seconds": app.clock.offset})
 
+    def explain(request: HttpRequest) -> HttpResponse:
+        request_id = parse_qs(request.query).get("request_id", [""])[0]
+        if not request_id:
+            return _error(400, "MissingParameter", "The request_id parameter is required.")
+        # Decisions are recorded by the policy engine; until it evaluates a request, none exists.
+        return _error(
+            404, "NoSuchDecision", f"No authorization decision is recorded for request {request_id}."
+        )
+
     return {
+        "/_fogbank/explain": explain,
         "/_fogbank/health": health,
         "/_fogbank/coverage": coverage_route,
         "/_fogbank/clock": clock,

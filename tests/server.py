@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -22,7 +23,11 @@ def free_port() -> int:
 
 
 class FogbankServer:
-    def __init__(self, *args: str, data_dir: Path | None = None, tls_port: bool = True) -> None:
+    def __init__(
+        self, *args: str, data_dir: Path | None = None, tls_port: bool = True, tls: bool = False
+    ) -> None:
+        """`tls_port` adds a second HTTPS listener; `tls` makes the main port HTTPS (`--tls`)."""
+        self.tls = tls
         self.port = free_port()
         self.tls_port = free_port() if tls_port else None
         self.data_dir = data_dir
@@ -31,7 +36,7 @@ class FogbankServer:
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     @property
     def tls_endpoint(self) -> str:
@@ -49,7 +54,11 @@ class FogbankServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"fogbank exited with {self.process.returncode}")
             try:
-                with urllib.request.urlopen(self.endpoint + "/_fogbank/health", timeout=1) as r:
+                # fogbank's certificate is self-signed.
+                context = ssl._create_unverified_context() if self.tls else None
+                with urllib.request.urlopen(
+                    self.endpoint + "/_fogbank/health", timeout=1, context=context
+                ) as r:
                     json.loads(r.read())
                     return self
             except OSError:

@@ -76,3 +76,23 @@ def test_clock_advance_set_reset(tmp_path: Path) -> None:
         assert "offset +0s" in _fogbank("clock", endpoint=own.endpoint)
     finally:
         own.stop()
+
+
+def test_serve_tls_on_the_main_port(tmp_path: Path) -> None:
+    import boto3
+
+    own = FogbankServer("--tls", data_dir=tmp_path / "d", tls_port=False, tls=True).start()
+    try:
+        assert own.endpoint.startswith("https://")
+        sts = boto3.client(
+            "sts",
+            endpoint_url=own.endpoint,
+            verify=False,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            region_name="us-east-1",
+        )
+        assert sts.get_caller_identity()["Account"] == "000000000000"
+        assert (tmp_path / "d" / "tls" / "cert.pem").exists()
+    finally:
+        own.stop()

@@ -16,7 +16,7 @@ from typing import Any
 from botocore.loaders import Loader, create_loader
 from botocore.model import OperationModel, ServiceModel
 
-__all__ = ["service_model", "operation_model", "available_services", "loader", "apply_patch"]
+__all__ = ["raw_model", "service_model", "operation_model", "available_services", "loader", "apply_patch"]
 
 PATCHES = Path(__file__).parent / "patches"
 
@@ -31,13 +31,18 @@ def available_services() -> tuple[str, ...]:
     return tuple(sorted(loader().list_available_services("service-2")))
 
 
-@cache
-def service_model(name: str) -> ServiceModel:
-    raw = loader().load_service_model(name, "service-2")
+def raw_model(name: str) -> dict[str, Any]:
+    """The model's JSON document with fogbank's patches applied (not cached: the index reads each once)."""
+    raw: dict[str, Any] = loader().load_service_model(name, "service-2")
     patch_file = PATCHES / f"{name}.json"
     if patch_file.exists():
         raw = apply_patch(raw, json.loads(patch_file.read_text()))
-    return ServiceModel(raw, service_name=name)
+    return raw
+
+
+@cache
+def service_model(name: str) -> ServiceModel:
+    return ServiceModel(raw_model(name), service_name=name)
 
 
 def operation_model(service: str, operation: str) -> OperationModel:

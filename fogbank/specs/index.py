@@ -34,7 +34,7 @@ from typing import Any
 
 import botocore
 
-from fogbank.specs import PATCHES, apply_patch, available_services, loader, service_model
+from fogbank.specs import available_services, raw_model, service_model
 
 __all__ = [
     "ServiceInfo",
@@ -118,7 +118,7 @@ def build_index(names: Iterable[str] | None = None) -> dict[str, Any]:
     paths: dict[str, list[str]] = {}
     unsigned_paths: dict[str, list[str]] = {}
     for name in available_services() if names is None else names:
-        raw = _raw_model(name)
+        raw = raw_model(name)
         meta = raw["metadata"]
         protocols = list(meta.get("protocols") or [meta["protocol"]])
         signing_name = meta.get("signingName") or meta["endpointPrefix"]
@@ -162,14 +162,6 @@ def build_index(names: Iterable[str] | None = None) -> dict[str, Any]:
         "paths": ordered(paths),
         "unsignedPaths": ordered(unsigned_paths),
     }
-
-
-def _raw_model(name: str) -> dict[str, Any]:
-    raw: dict[str, Any] = loader().load_service_model(name, "service-2")
-    patch_file = PATCHES / f"{name}.json"
-    if patch_file.exists():
-        raw = apply_patch(raw, json.loads(patch_file.read_text()))
-    return raw
 
 
 def first_segment(request_uri: str) -> str:

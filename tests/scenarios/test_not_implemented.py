@@ -38,3 +38,12 @@ def test_not_implemented(
     assert response["Error"]["Code"] == "NotImplemented"
     assert operation in response["Error"]["Message"]
     assert api.meta.service_model.service_name in response["Error"]["Message"]
+
+
+def test_streaming_checksum_upload_over_https_is_decoded_then_not_implemented(client: Any) -> None:
+    """boto3 sends aws-chunked with a CRC trailer over HTTPS: the body decodes, then 501."""
+    s3 = client("s3", tls=True)
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket="some-bucket", Key="k", Body=b"x" * 70_000, ChecksumAlgorithm="CRC32")
+    assert error.value.response["Error"]["Code"] == "NotImplemented"
+    assert "PutObject" in error.value.response["Error"]["Message"]
