@@ -27,7 +27,7 @@ from fogbank.protocols.json import (
     error_shape,
     initial_response_stream,
     query_error_header,
-    serialization_error,
+    read_input,
 )
 from fogbank.protocols.timestamps import to_datetime
 
@@ -100,14 +100,7 @@ def _dump(document: Any) -> bytes:
 
 
 def parse_request(operation: OperationModel, request: HttpRequest, uri_params: dict[str, str]) -> dict:
-    document = _load(request.content())
-    shape = operation.input_shape
-    if shape is None:
-        return {}
-    try:
-        return _READER.read_structure(shape, document)
-    except ShapeError as exc:
-        raise serialization_error(exc) from exc
+    return read_input(_READER, operation.input_shape, _load(request.content()))
 
 
 def _encode_body(shape: StructureShape, value: Mapping[str, Any]) -> bytes:

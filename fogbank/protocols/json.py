@@ -29,6 +29,7 @@ from fogbank.protocols.timestamps import (
     format_timestamp,
     format_unix,
     parse_timestamp,
+    special_float_text,
     to_datetime,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "Writer",
     "ShapeError",
     "serialization_error",
+    "read_input",
     "load_document",
     "dump_document",
     "error_shape",
@@ -207,11 +209,7 @@ class Writer:
 
     def write_float(self, shape: Shape, value: Any) -> Any:
         value = float(value)
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return value
+        return special_float_text(value) or value
 
     write_double = write_float
 
@@ -250,15 +248,18 @@ def _content_type(service: ServiceModel) -> str:
     return f"application/x-amz-json-{service.metadata.get('jsonVersion', '1.0')}"
 
 
-def parse_request(operation: OperationModel, request: HttpRequest, uri_params: dict[str, str]) -> dict:
-    shape = operation.input_shape
-    document = load_document(request.content())
+def read_input(reader: Reader, shape: StructureShape | None, document: Any) -> dict:
+    """The input structure read from a decoded body; a value that does not fit is a SerializationException."""
     if shape is None:
         return {}
     try:
-        return _READER.read_structure(shape, document)
+        return reader.read_structure(shape, document)
     except ShapeError as exc:
         raise serialization_error(exc) from exc
+
+
+def parse_request(operation: OperationModel, request: HttpRequest, uri_params: dict[str, str]) -> dict:
+    return read_input(_READER, operation.input_shape, load_document(request.content()))
 
 
 def _encode_body(shape: StructureShape, value: Mapping[str, Any]) -> bytes:

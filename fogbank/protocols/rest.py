@@ -14,7 +14,6 @@ own protocol's error. Header names are read lower case, as `HttpRequest` keeps t
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from functools import cache
@@ -23,7 +22,13 @@ from typing import Any
 from botocore.model import Shape, StructureShape
 
 from fogbank.protocols.http import HttpRequest
-from fogbank.protocols.timestamps import b64decode, b64encode, format_timestamp, parse_timestamp
+from fogbank.protocols.timestamps import (
+    b64decode,
+    b64encode,
+    format_timestamp,
+    parse_timestamp,
+    special_float_text,
+)
 
 __all__ = [
     "BindingError",
@@ -102,11 +107,7 @@ def format_text(shape: Shape, value: Any, location: str) -> str:
         return "true" if value else "false"
     if kind in ("float", "double"):
         number = float(value)
-        if math.isnan(number):
-            return "NaN"
-        if math.isinf(number):
-            return "Infinity" if number > 0 else "-Infinity"
-        return repr(number)
+        return special_float_text(number) or repr(number)
     if kind == "timestamp":
         default = _TIMESTAMP_DEFAULTS.get(location, "iso8601")
         return format_timestamp(value, shape.serialization.get("timestampFormat", default))

@@ -1,4 +1,5 @@
-"""Timestamp and blob text forms shared by every codec: iso8601, rfc822, unix seconds, base64.
+"""Timestamp, blob and float text forms shared by every codec: iso8601, rfc822, unix seconds,
+base64, and NaN/Infinity/-Infinity for the floats no wire format has a literal for.
 
 Parsing is lenient in the way AWS is: a timestamp in any of the three forms is accepted
 whatever form the model asks for, because SDKs and hand-written clients disagree. Formatting is
@@ -25,6 +26,7 @@ __all__ = [
     "format_unix",
     "b64encode",
     "b64decode",
+    "special_float_text",
 ]
 
 _ISO8601 = re.compile(
@@ -124,6 +126,15 @@ _FORMATTERS = {"iso8601": format_iso8601, "rfc822": format_rfc822, "unixtimestam
 def format_timestamp(value: object, timestamp_format: str = "iso8601") -> str:
     """`timestamp_format` is a model's timestampFormat trait (iso8601, rfc822, unixTimestamp)."""
     return _FORMATTERS[timestamp_format.lower()](to_datetime(value))
+
+
+def special_float_text(number: float) -> str | None:
+    """NaN and the infinities as AWS writes them; None for any other number."""
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    return None
 
 
 def b64encode(value: bytes | str) -> str:

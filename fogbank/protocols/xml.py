@@ -10,7 +10,6 @@ which each codec turns into its protocol's error.
 
 from __future__ import annotations
 
-import math
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
@@ -21,7 +20,13 @@ from botocore.model import ServiceModel, Shape, StructureShape
 
 from fogbank.errors import ServiceError
 from fogbank.protocols.rest import LOCATIONS
-from fogbank.protocols.timestamps import b64decode, b64encode, format_timestamp, parse_timestamp
+from fogbank.protocols.timestamps import (
+    b64decode,
+    b64encode,
+    format_timestamp,
+    parse_timestamp,
+    special_float_text,
+)
 
 __all__ = [
     "escape",
@@ -71,11 +76,7 @@ def scalar_text(shape: Shape, value: Any, timestamp_format: str = "iso8601") -> 
         return str(int(value))
     if kind in ("float", "double"):
         number = float(value)
-        if math.isnan(number):
-            return "NaN"
-        if math.isinf(number):
-            return "Infinity" if number > 0 else "-Infinity"
-        return str(value) if isinstance(value, int) else repr(number)
+        return str(value) if isinstance(value, int) else special_float_text(number) or repr(number)
     if kind == "timestamp":
         return format_timestamp(value, shape.serialization.get("timestampFormat", timestamp_format))
     if kind == "blob":

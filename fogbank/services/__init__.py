@@ -15,12 +15,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fogbank.context import Context
+    from fogbank.policy.actions import Requirement
     from fogbank.state import Transaction
 
-__all__ = ["Service", "Handler", "JobHandler", "Consumer", "handler_for", "registry", "SERVICE_PACKAGES"]
+__all__ = [
+    "Service",
+    "Handler",
+    "JobHandler",
+    "Consumer",
+    "RequirementsFn",
+    "handler_for",
+    "registry",
+    "SERVICE_PACKAGES",
+]
 
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
 JobHandler = Callable[["Transaction", dict[str, Any]], None]
+# What an operation needs authorized, when the default derived from the IAM data set is not right.
+RequirementsFn = Callable[["Context", dict[str, Any]], list["Requirement"]]
 Consumer = Callable[[dict[str, Any]], None]
 
 SERVICE_PACKAGES = ("sts", "iam")
@@ -33,6 +45,7 @@ class Service:
         self.handlers: dict[str, Handler] = {}
         self.jobs: dict[str, JobHandler] = {}
         self.consumers: dict[str, Consumer] = {}
+        self.requirements: dict[str, RequirementsFn] = {}
 
     def handler(self, operation: str) -> Callable[[Handler], Handler]:
         def register(func: Handler) -> Handler:
@@ -44,6 +57,15 @@ class Service:
     def job(self, kind: str) -> Callable[[JobHandler], JobHandler]:
         def register(func: JobHandler) -> JobHandler:
             self.jobs[f"{self.name}.{kind}"] = func
+            return func
+
+        return register
+
+    def authorize(self, operation: str) -> Callable[[RequirementsFn], RequirementsFn]:
+        """Register what `operation` needs authorized (actions, resources, condition keys)."""
+
+        def register(func: RequirementsFn) -> RequirementsFn:
+            self.requirements[operation] = func
             return func
 
         return register

@@ -13,6 +13,8 @@ from botocore.config import Config
 
 from fogbank.auth.credentials import Credential, Principal
 from fogbank.protocols.http import HttpRequest
+from tests.protocols.oracle import body_bytes
+from tests.specs.capture import Captured, raise_captured
 
 ACCESS_KEY = "AKIAFOGBANKTEST00001"
 SECRET = "fogbank-secret/with+odd=chars"
@@ -52,29 +54,14 @@ def to_http(prepared: AWSPreparedRequest | AWSRequest) -> HttpRequest:
         key = name.lower()
         headers[key] = f"{headers[key]},{value}" if key in headers else value
     headers.setdefault("host", _host(prepared.url))
-    body = prepared.body
-    if body is None:
-        data = b""
-    elif isinstance(body, bytes | bytearray):
-        data = bytes(body)
-    elif isinstance(body, str):
-        data = body.encode()
-    else:
-        data = body.read()
     return HttpRequest(
         method=prepared.method,
         path=parts.path,
         query=parts.query,
         headers=headers,
-        body=io.BytesIO(data),
+        body=io.BytesIO(body_bytes(prepared.body)),
         scheme=parts.scheme,
     )
-
-
-class _Captured(Exception):
-    def __init__(self, request: AWSPreparedRequest) -> None:
-        super().__init__("captured")
-        self.request = request
 
 
 def client(service: str, endpoint: str = "http://localhost:4566", **config: Any) -> Any:
@@ -90,15 +77,11 @@ def client(service: str, endpoint: str = "http://localhost:4566", **config: Any)
 
 def capture(boto_client: Any, operation: str, **params: Any) -> HttpRequest:
     """Run `operation` through the client up to the wire and return what it would have sent."""
-
-    def hook(request: AWSPreparedRequest, **_: Any) -> None:
-        raise _Captured(request)
-
-    boto_client.meta.events.register_first("before-send", hook)
+    boto_client.meta.events.register_first("before-send", raise_captured)
     try:
         getattr(boto_client, operation)(**params)
-    except _Captured as captured:
+    except Captured as captured:
         return to_http(captured.request)
     finally:
-        boto_client.meta.events.unregister("before-send", hook)
+        boto_client.meta.events.unregister("before-send", raise_captured)
     raise AssertionError("the request was not sent")

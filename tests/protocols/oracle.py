@@ -5,10 +5,14 @@ The conversions follow what botocore does on the wire: `prepare_request_dict` an
 `AWSRequest.prepare()` build the exact URL (host prefix, percent-encoded query) and body, which are
 then split back into path, query and headers; a response is handed to the parser the way
 `botocore.endpoint.convert_to_response_dict` does, including the second, modelled-error pass.
+
+The round trips at the bottom (input, output, modelled error) and the test cases they run over are
+shared by the per-protocol codec tests.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -17,24 +21,40 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from botocore import handlers
-from botocore.awsrequest import HeadersDict, create_request_object, prepare_request_dict
-from botocore.model import OperationModel
+from botocore.awsrequest import AWSPreparedRequest, HeadersDict, create_request_object, prepare_request_dict
+from botocore.model import OperationModel, ServiceModel
 from botocore.parsers import ResponseParser, create_parser
 from botocore.response import StreamingBody
+from botocore.serialize import Serializer, create_serializer
 
+from fogbank.errors import ServiceError
+from fogbank.protocols import codec
 from fogbank.protocols.http import HttpRequest, HttpResponse
+from fogbank.specs import service_model
+from tests.protocols.shapegen import generate_error, generate_input, generate_output, normalize
 
 __all__ = [
     "ENDPOINT",
     "botocore_request_to_http",
+    "prepared_to_http",
+    "body_bytes",
     "route_uri_params",
     "parse_with_botocore",
     "response_body",
     "compare",
+    "REQUEST_ID",
+    "operation_cases",
+    "error_cases",
+    "input_round_trip",
+    "output_round_trip",
+    "error_round_trip",
 ]
 
 ENDPOINT = "http://127.0.0.1:4566"
+REQUEST_ID = "fogbank-request-0001"
+MESSAGE = "fogbank ünï-✓ <&> message"
 _AUTHORIZATION = (
     "AWS4-HMAC-SHA256 Credential=test/20240517/us-east-1/{scope}/aws4_request, "
     "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64
@@ -51,30 +71,36 @@ def botocore_request_to_http(
     """
     prepared_dict = dict(request_dict, headers=dict(request_dict["headers"]))
     prepare_request_dict(prepared_dict, endpoint)
-    prepared = create_request_object(prepared_dict).prepare()
+    request = prepared_to_http(create_request_object(prepared_dict).prepare())
+    if signing_name:
+        request.headers.setdefault("x-amz-date", "20240517T123456Z")
+        request.headers.setdefault("authorization", _AUTHORIZATION.format(scope=signing_name))
+    return request
+
+
+def prepared_to_http(prepared: AWSPreparedRequest) -> HttpRequest:
+    """The HttpRequest a server receives for a prepared botocore request."""
     url = urlsplit(prepared.url)
     headers: dict[str, str] = {"host": url.netloc}
     for name, value in prepared.headers.items():
         key = name.lower()
         text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
         headers[key] = f"{headers[key]},{text}" if key in headers and key != "host" else text
-    if signing_name:
-        headers.setdefault("x-amz-date", "20240517T123456Z")
-        headers.setdefault("authorization", _AUTHORIZATION.format(scope=signing_name))
     return HttpRequest(
         method=prepared.method,
         path=url.path or "/",
         query=url.query,
         headers=headers,
-        body=io.BytesIO(_body_bytes(prepared.body)),
+        body=io.BytesIO(body_bytes(prepared.body)),
     )
 
 
-def _body_bytes(body: Any) -> bytes:
+def body_bytes(body: Any) -> bytes:
+    """A prepared request's body, whichever form botocore left it in."""
     if body is None:
         return b""
-    if isinstance(body, bytes):
-        return body
+    if isinstance(body, bytes | bytearray):
+        return bytes(body)
     if isinstance(body, str):
         return body.encode("utf-8")
     if hasattr(body, "read"):
@@ -214,3 +240,79 @@ def _join(path: str, key: Any) -> str:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 160 else text[:157] + "..."
+
+
+def operation_cases(services: tuple[str, ...]) -> list[Any]:
+    return [
+        pytest.param(name, op, id=f"{name}.{op}")
+        for name in services
+        for op in service_model(name).operation_names
+    ]
+
+
+def error_cases(services: tuple[str, ...]) -> list[Any]:
+    return [
+        pytest.param(name, shape.name, id=f"{name}.{shape.name}")
+        for name in services
+        for shape in service_model(name).error_shapes
+    ]
+
+
+@cache
+def _serializer(protocol: str) -> Serializer:
+    return create_serializer(protocol, include_validation=False)
+
+
+def input_round_trip(protocol: str, operation: OperationModel, seed: int = 0) -> list[str]:
+    """botocore serializes a generated input, the codec parses it: the differences."""
+    params = generate_input(operation, seed=seed, protocol=protocol)
+    model = operation.service_model
+    request = botocore_request_to_http(
+        _serializer(protocol).serialize_to_request(copy.deepcopy(params), operation),
+        signing_name=model.signing_name or model.endpoint_prefix,
+    )
+    parsed = codec(protocol).parse_request(operation, request, route_uri_params(operation, request))
+    shape = operation.input_shape
+    return compare(normalize(shape, params, protocol, top=True), normalize(shape, parsed, protocol, top=True))
+
+
+def output_round_trip(protocol: str, operation: OperationModel) -> list[str]:
+    """The codec serializes a generated output, botocore parses it: the differences."""
+    output = generate_output(operation, protocol=protocol)
+    response = codec(protocol).serialize_response(operation, copy.deepcopy(output), REQUEST_ID)
+    parsed = parse_with_botocore(protocol, operation, response)
+    metadata = parsed.pop("ResponseMetadata", {})
+    shape = operation.output_shape
+    diff = compare(normalize(shape, output, protocol, top=True), normalize(shape, parsed, protocol, top=True))
+    if shape is not None and metadata.get("RequestId") != REQUEST_ID:
+        diff.append(f"RequestId: got {metadata.get('RequestId')!r}")
+    if response.status >= 300:
+        diff.append(f"status {response.status}")
+    return diff
+
+
+def error_round_trip(protocol: str, model: ServiceModel, shape_name: str) -> list[str]:
+    """A modelled error through the codec and botocore: code (the query code where the service is
+    query compatible), message, status and every field."""
+    shape = model.shape_for(shape_name)
+    values = generate_error(model, shape, protocol=protocol)
+    message_member = next((m for m in shape.members if m.lower() == "message"), None)
+    fields = {k: v for k, v in values.items() if k != message_member}
+    status = shape.metadata.get("error", {}).get("httpStatusCode", 400)
+    error = ServiceError(shape_name, MESSAGE, status, fields=copy.deepcopy(fields))
+    operation = model.operation_model(model.operation_names[0])
+    response = codec(protocol).serialize_error(model, operation, error, REQUEST_ID)
+    parsed = parse_with_botocore(protocol, operation, response)
+    expected_code = shape.error_code if model.is_query_compatible else shape_name
+    diff = []
+    if parsed["Error"]["Code"] != expected_code:
+        diff.append(f"Code: expected {expected_code!r}, got {parsed['Error']['Code']!r}")
+    if parsed["Error"]["Message"] != MESSAGE:
+        diff.append(f"Message: got {parsed['Error']['Message']!r}")
+    if response.status != status:
+        diff.append(f"status: expected {status}, got {response.status}")
+    if parsed.get("ResponseMetadata", {}).get("RequestId") != REQUEST_ID:
+        diff.append("RequestId missing")
+    got = {k: parsed[k] for k in fields if k in parsed}
+    expected = normalize(shape, fields, protocol, top=True)
+    return diff + compare(expected, normalize(shape, got, protocol, top=True))

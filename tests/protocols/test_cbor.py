@@ -16,14 +16,14 @@ from fogbank.errors import ServiceError
 from fogbank.protocols import cbor as codec
 from fogbank.protocols.http import HttpRequest
 from fogbank.specs import available_services, service_model
-from tests.protocols.oracle import parse_with_botocore
-from tests.protocols.test_json import (
+from tests.protocols.oracle import (
     REQUEST_ID,
     error_cases,
     error_round_trip,
     input_round_trip,
     operation_cases,
     output_round_trip,
+    parse_with_botocore,
 )
 
 CBOR_SERVICES = tuple(

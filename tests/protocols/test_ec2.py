@@ -11,21 +11,20 @@ from fogbank.errors import ServiceError
 from fogbank.protocols import codec
 from fogbank.protocols.http import HttpRequest
 from fogbank.specs import service_model
+from tests.protocols.oracle import REQUEST_ID, operation_cases
 from tests.protocols.test_query import (
-    REQUEST_ID,
     botocore_parse,
     check_input,
     check_output,
-    operations,
 )
 
 
-@pytest.mark.parametrize(("service", "op"), operations(("ec2",)))
+@pytest.mark.parametrize(("service", "op"), operation_cases(("ec2",)))
 def test_input_round_trips(service: str, op: str) -> None:
     check_input("ec2", service, op)
 
 
-@pytest.mark.parametrize(("service", "op"), operations(("ec2",)))
+@pytest.mark.parametrize(("service", "op"), operation_cases(("ec2",)))
 def test_output_round_trips(service: str, op: str) -> None:
     check_output("ec2", service, op)
 

@@ -1,111 +1,33 @@
 """The json codec against botocore, both directions, every operation and every modelled error of
 the JSON services; then the behaviours botocore cannot show: malformed bodies, type mismatches,
 query-compatible error codes.
-
-The round-trip helpers at the top are shared with the rest-json and cbor tests.
 """
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 from datetime import UTC, datetime
-from functools import cache
-from typing import Any
 
 import pytest
-from botocore.model import OperationModel, ServiceModel
-from botocore.serialize import Serializer, create_serializer
+from botocore.model import OperationModel
 
 from fogbank.errors import ServiceError
-from fogbank.protocols import codec
 from fogbank.protocols import json as json_codec
 from fogbank.protocols.http import HttpRequest, HttpResponse
 from fogbank.specs import service_model
-from tests.protocols.oracle import botocore_request_to_http, compare, parse_with_botocore, route_uri_params
-from tests.protocols.shapegen import generate_error, generate_input, generate_output, normalize
+from tests.protocols.oracle import (
+    REQUEST_ID,
+    error_cases,
+    error_round_trip,
+    input_round_trip,
+    operation_cases,
+    output_round_trip,
+    parse_with_botocore,
+)
 
 JSON_SERVICES = ("dynamodb", "kms", "sqs", "logs", "kinesis", "codecommit", "ecr", "ecs", "codebuild",
                  "cloudwatch", "secretsmanager", "ssm", "events", "stepfunctions")
-REQUEST_ID = "fogbank-request-0001"
-MESSAGE = "fogbank ünï-✓ <&> message"
-
-
-def operation_cases(services: tuple[str, ...]) -> list[Any]:
-    return [
-        pytest.param(name, op, id=f"{name}.{op}")
-        for name in services
-        for op in service_model(name).operation_names
-    ]
-
-
-def error_cases(services: tuple[str, ...]) -> list[Any]:
-    return [
-        pytest.param(name, shape.name, id=f"{name}.{shape.name}")
-        for name in services
-        for shape in service_model(name).error_shapes
-    ]
-
-
-@cache
-def _serializer(protocol: str) -> Serializer:
-    return create_serializer(protocol, include_validation=False)
-
-
-def input_round_trip(protocol: str, operation: OperationModel) -> list[str]:
-    """botocore serializes a generated input, the codec parses it: the differences."""
-    params = generate_input(operation, protocol=protocol)
-    model = operation.service_model
-    request = botocore_request_to_http(
-        _serializer(protocol).serialize_to_request(copy.deepcopy(params), operation),
-        signing_name=model.signing_name or model.endpoint_prefix,
-    )
-    parsed = codec(protocol).parse_request(operation, request, route_uri_params(operation, request))
-    shape = operation.input_shape
-    return compare(normalize(shape, params, protocol, top=True), normalize(shape, parsed, protocol, top=True))
-
-
-def output_round_trip(protocol: str, operation: OperationModel) -> list[str]:
-    """The codec serializes a generated output, botocore parses it: the differences."""
-    output = generate_output(operation, protocol=protocol)
-    response = codec(protocol).serialize_response(operation, copy.deepcopy(output), REQUEST_ID)
-    parsed = parse_with_botocore(protocol, operation, response)
-    metadata = parsed.pop("ResponseMetadata", {})
-    shape = operation.output_shape
-    diff = compare(normalize(shape, output, protocol, top=True), normalize(shape, parsed, protocol, top=True))
-    if shape is not None and metadata.get("RequestId") != REQUEST_ID:
-        diff.append(f"RequestId: got {metadata.get('RequestId')!r}")
-    if response.status >= 300:
-        diff.append(f"status {response.status}")
-    return diff
-
-
-def error_round_trip(protocol: str, model: ServiceModel, shape_name: str) -> list[str]:
-    """A modelled error through the codec and botocore: code (the query code where the service is
-    query compatible), message, status and every field."""
-    shape = model.shape_for(shape_name)
-    values = generate_error(model, shape, protocol=protocol)
-    message_member = next((m for m in shape.members if m.lower() == "message"), None)
-    fields = {k: v for k, v in values.items() if k != message_member}
-    status = shape.metadata.get("error", {}).get("httpStatusCode", 400)
-    error = ServiceError(shape_name, MESSAGE, status, fields=copy.deepcopy(fields))
-    operation = model.operation_model(model.operation_names[0])
-    response = codec(protocol).serialize_error(model, operation, error, REQUEST_ID)
-    parsed = parse_with_botocore(protocol, operation, response)
-    expected_code = shape.error_code if model.is_query_compatible else shape_name
-    diff = []
-    if parsed["Error"]["Code"] != expected_code:
-        diff.append(f"Code: expected {expected_code!r}, got {parsed['Error']['Code']!r}")
-    if parsed["Error"]["Message"] != MESSAGE:
-        diff.append(f"Message: got {parsed['Error']['Message']!r}")
-    if response.status != status:
-        diff.append(f"status: expected {status}, got {response.status}")
-    if parsed.get("ResponseMetadata", {}).get("RequestId") != REQUEST_ID:
-        diff.append("RequestId missing")
-    got = {k: parsed[k] for k in fields if k in parsed}
-    expected = normalize(shape, fields, protocol, top=True)
-    return diff + compare(expected, normalize(shape, got, protocol, top=True))
 
 
 def _op(service: str, name: str) -> OperationModel:

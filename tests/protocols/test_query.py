@@ -21,6 +21,7 @@ from fogbank.errors import ServiceError
 from fogbank.protocols import codec
 from fogbank.protocols.http import HttpRequest, HttpResponse
 from fogbank.specs import service_model
+from tests.protocols.oracle import REQUEST_ID, error_cases, operation_cases
 from tests.protocols.shapegen import generate_error, generate_input, generate_output, normalize
 
 QUERY_SERVICES = (
@@ -34,23 +35,6 @@ QUERY_SERVICES = (
     "rds",
     "elasticbeanstalk",
 )
-REQUEST_ID = "fogbank-request-0001"
-
-
-def operations(services: tuple[str, ...]) -> list[Any]:
-    return [
-        pytest.param(name, op, id=f"{name}.{op}")
-        for name in services
-        for op in service_model(name).operation_names
-    ]
-
-
-def error_cases(services: tuple[str, ...]) -> list[Any]:
-    return [
-        pytest.param(name, shape.name, id=f"{name}.{shape.name}")
-        for name in services
-        for shape in service_model(name).error_shapes
-    ]
 
 
 def botocore_request(protocol: str, operation: OperationModel, params: dict[str, Any]) -> dict[str, Any]:
@@ -140,12 +124,12 @@ def check_output(protocol: str, service_name: str, op: str) -> None:
     assert_same(operation.output_shape, output, parsed, protocol)
 
 
-@pytest.mark.parametrize(("service", "op"), operations(QUERY_SERVICES))
+@pytest.mark.parametrize(("service", "op"), operation_cases(QUERY_SERVICES))
 def test_input_round_trips(service: str, op: str) -> None:
     check_input("query", service, op)
 
 
-@pytest.mark.parametrize(("service", "op"), operations(QUERY_SERVICES))
+@pytest.mark.parametrize(("service", "op"), operation_cases(QUERY_SERVICES))
 def test_output_round_trips(service: str, op: str) -> None:
     check_output("query", service, op)
 
@@ -155,7 +139,7 @@ def test_modelled_error_round_trips(service: str, shape_name: str) -> None:
     check_error("query", service, shape_name)
 
 
-@pytest.mark.parametrize(("service", "op"), operations(("sqs",)))
+@pytest.mark.parametrize(("service", "op"), operation_cases(("sqs",)))
 def test_sqs_query_input_round_trips(service: str, op: str) -> None:
     """SQS is a JSON model that still answers the query protocol: its list/map traits apply."""
     check_input("query", service, op)

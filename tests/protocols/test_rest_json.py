@@ -17,14 +17,14 @@ from fogbank.protocols import rest
 from fogbank.protocols import rest_json as codec
 from fogbank.protocols.http import HttpRequest
 from fogbank.specs import service_model
-from tests.protocols.oracle import parse_with_botocore
-from tests.protocols.test_json import (
+from tests.protocols.oracle import (
     REQUEST_ID,
     error_cases,
     error_round_trip,
     input_round_trip,
     operation_cases,
     output_round_trip,
+    parse_with_botocore,
 )
 
 REST_JSON_SERVICES = ("xray", "lambda", "apigateway", "glacier", "eks", "efs", "batch", "appsync",

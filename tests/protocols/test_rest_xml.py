@@ -19,15 +19,13 @@ from fogbank.errors import ServiceError
 from fogbank.protocols import codec
 from fogbank.protocols.http import HttpRequest
 from fogbank.specs import service_model
+from tests.protocols.oracle import REQUEST_ID, error_cases, operation_cases
 from tests.protocols.shapegen import generate_input, generate_output
 from tests.protocols.test_query import (
-    REQUEST_ID,
     assert_same,
     botocore_parse,
     botocore_request,
     check_error,
-    error_cases,
-    operations,
 )
 
 REST_XML_SERVICES = ("s3", "s3control", "route53", "cloudfront")
@@ -60,7 +58,7 @@ def rest_request(operation: OperationModel, serialized: dict[str, Any]) -> tuple
     return request, uri_params(operation, path)
 
 
-@pytest.mark.parametrize(("service", "op"), operations(REST_XML_SERVICES))
+@pytest.mark.parametrize(("service", "op"), operation_cases(REST_XML_SERVICES))
 def test_input_round_trips(service: str, op: str) -> None:
     operation = service_model(service).operation_model(op)
     params = generate_input(operation, protocol="rest-xml")
@@ -69,7 +67,7 @@ def test_input_round_trips(service: str, op: str) -> None:
     assert_same(operation.input_shape, params, parsed, "rest-xml")
 
 
-@pytest.mark.parametrize(("service", "op"), operations(REST_XML_SERVICES))
+@pytest.mark.parametrize(("service", "op"), operation_cases(REST_XML_SERVICES))
 def test_output_round_trips(service: str, op: str) -> None:
     operation = service_model(service).operation_model(op)
     output = generate_output(operation, protocol="rest-xml")

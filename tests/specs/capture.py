@@ -6,10 +6,8 @@ parsed; endpoint rules, host prefixes, checksums and SigV4 all run as they do fo
 
 from __future__ import annotations
 
-import io
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import botocore.session
 from botocore.awsrequest import AWSPreparedRequest
@@ -17,9 +15,10 @@ from botocore.config import Config
 from botocore.exceptions import EndpointResolutionError
 
 from fogbank.protocols.http import HttpRequest
+from tests.protocols.oracle import prepared_to_http
 from tests.protocols.shapegen import generate_input
 
-__all__ = ["ENDPOINT", "Captured", "client", "capture", "to_http_request"]
+__all__ = ["ENDPOINT", "Captured", "raise_captured", "client", "capture"]
 
 ENDPOINT = "http://127.0.0.1:4566"
 
@@ -30,7 +29,7 @@ class Captured(Exception):
         self.request = request
 
 
-def _raise_captured(request: AWSPreparedRequest, **_: Any) -> None:
+def raise_captured(request: AWSPreparedRequest, **_: Any) -> None:
     raise Captured(request)
 
 
@@ -54,7 +53,7 @@ def client(service: str, endpoint: str = ENDPOINT, addressing_style: str | None 
         aws_secret_access_key="test",
         config=config,
     )
-    made.meta.events.register("before-send", _raise_captured)
+    made.meta.events.register("before-send", raise_captured)
     return made
 
 
@@ -69,7 +68,7 @@ def capture(
     try:
         getattr(made, names[operation])(**params)
     except Captured as captured:
-        return to_http_request(captured.request)
+        return prepared_to_http(captured.request)
     except EndpointResolutionError:
         # Endpoint rules reject some generated optional members (an OutpostId, a host-label EndpointId)
         # that only special endpoints accept; the request with the required members alone is sent.
@@ -79,24 +78,3 @@ def capture(
             raise
         return capture(service, operation, required, **client_options)
     raise AssertionError(f"{service}.{operation} sent nothing")
-
-
-def to_http_request(prepared: AWSPreparedRequest) -> HttpRequest:
-    url = urlsplit(prepared.url)
-    headers: dict[str, str] = {"host": url.netloc}
-    for name, value in prepared.headers.items():
-        text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
-        headers[name.lower()] = text
-    body = prepared.body
-    if body is None:
-        data = b""
-    elif isinstance(body, bytes | bytearray):
-        data = bytes(body)
-    elif isinstance(body, str):
-        data = body.encode()
-    else:
-        data = body.read()
-        data = data.encode() if isinstance(data, str) else data
-    return HttpRequest(
-        method=prepared.method, path=url.path or "/", query=url.query, headers=headers, body=io.BytesIO(data)
-    )
