@@ -36,7 +36,7 @@ __all__ = [
 
 DEFAULT_ACCOUNT = "000000000000"
 
-PrincipalKind = Literal["root", "user", "assumed-role", "anonymous"]
+PrincipalKind = Literal["root", "user", "assumed-role", "federated-user", "anonymous"]
 
 # Which family of error codes a request gets: AWS spells the same failure differently per protocol.
 # "s3": S3's own codes; "query": STS, IAM, SNS, SQS query...; "json": JSON, REST-JSON and CBOR services;
