@@ -9,9 +9,13 @@ round trip and is timed like any other; the error code is reported as the server
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+import boto3
 
 __all__ = ["WORKLOADS", "Client", "ClientFactory", "Op", "Setup", "Workload", "workload"]
 
@@ -57,3 +61,63 @@ def sts_get_caller_identity(make_client: ClientFactory) -> Op:
 def not_implemented(make_client: ClientFactory) -> Op:
     """SQS ListQueues (JSON protocol): fogbank answers NotImplemented, the peers answer the call."""
     return lambda client: client.list_queues()
+
+
+def _policy_document(index: int) -> str:
+    """Ten statements, of which only the last grants what the workload calls."""
+    statements = [
+        {
+            "Sid": f"S{index}x{n}",
+            "Effect": "Allow",
+            "Action": [f"s3:Get{n}*", f"dynamodb:Query{index}", "sqs:SendMessage"],
+            "Resource": f"arn:aws:s3:::bucket-{index}-{n}/*",
+            "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}},
+        }
+        for n in range(9)
+    ]
+    statements.append(
+        {
+            "Sid": f"S{index}x9",
+            "Effect": "Allow",
+            "Action": "iam:GetUser",
+            "Resource": "arn:aws:iam::*:user/bench*",
+        }
+    )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+@workload("iam_get_user_root", service="iam")
+def iam_get_user_root(make_client: ClientFactory) -> Op:
+    """IAM GetUser signed by the root user: no policy is evaluated (the baseline for the next one)."""
+    make_client("iam").create_user(UserName="bench-user")
+    return lambda client: client.get_user(UserName="bench-user")
+
+
+@workload("iam_get_user_10x10", service="iam")
+def iam_get_user_10x10(make_client: ClientFactory) -> Op:
+    """IAM GetUser signed by an IAM user with 10 attached policies of 10 statements each."""
+    iam = make_client("iam")
+    iam.create_user(UserName="bench-user")
+    for index in range(10):
+        arn = iam.create_policy(PolicyName=f"bench-{index}", PolicyDocument=_policy_document(index))[
+            "Policy"
+        ]["Arn"]
+        iam.attach_user_policy(UserName="bench-user", PolicyArn=arn)
+    key = iam.create_access_key(UserName="bench-user")["AccessKey"]
+    local = threading.local()
+
+    def op(client: Client) -> object:
+        own = getattr(local, "client", None)
+        if own is None:
+            own = boto3.client(
+                "iam",
+                endpoint_url=client.meta.endpoint_url,
+                aws_access_key_id=key["AccessKeyId"],
+                aws_secret_access_key=key["SecretAccessKey"],
+                region_name="us-east-1",
+                config=client.meta.config,
+            )
+            local.client = own
+        return own.get_user(UserName="bench-user")
+
+    return op

@@ -61,6 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "tls": args.tls or None,
         "tls_port": args.tls_port,
         "fsync": args.fsync or None,
+        "trust_proxy": args.trust_proxy or None,
         "region": args.region,
         "log_level": args.log_level,
     }
@@ -176,8 +177,19 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    decision = _call(args.endpoint, f"/_fogbank/explain?request_id={args.request_id}")
-    print(json.dumps(decision, indent=2))
+    answer = _call(args.endpoint, f"/_fogbank/explain/{args.request_id}")
+    if args.json:
+        print(json.dumps(answer, indent=2))
+        return 0
+    from fogbank.policy.explain import render
+
+    for entry in answer["decisions"]:
+        print(f"request {entry['request_id']} at {entry['time']}")
+        print(render(entry["explanation"]))
+        print("context:")
+        for key, value in sorted(entry["context"].items()):
+            print(f"  {key} = {value}")
+        print()
     return 0
 
 
@@ -205,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls", action="store_true", help=SETTINGS_HELP["tls"])
     serve.add_argument("--tls-port", type=int, help=SETTINGS_HELP["tls_port"])
     serve.add_argument("--fsync", action="store_true", help=SETTINGS_HELP["fsync"])
+    serve.add_argument("--trust-proxy", action="store_true", help=SETTINGS_HELP["trust_proxy"])
     serve.add_argument("--region", help=SETTINGS_HELP["region"])
     serve.add_argument("--log-level", help=SETTINGS_HELP["log_level"])
     serve.set_defaults(func=cmd_serve)
@@ -233,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = with_endpoint(sub.add_parser("explain", help="why a request was allowed or denied"))
     explain.add_argument("request_id")
+    explain.add_argument("--json", action="store_true", help="print the recorded decisions as JSON")
     explain.set_defaults(func=cmd_explain)
 
     reset = sub.add_parser("reset", help="delete all state in the data directory")

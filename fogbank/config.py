@@ -26,6 +26,7 @@ SETTINGS_HELP = {
     "strict": "accept only access keys fogbank issued and verify every signature (FOGBANK_STRICT=1)",
     "tls": "serve HTTPS with a self-signed certificate on the port (FOGBANK_TLS=1)",
     "tls_port": "also serve HTTPS on this second port, same state (FOGBANK_TLS_PORT)",
+    "trust_proxy": "take the caller's address from X-Forwarded-For (FOGBANK_TRUST_PROXY=1)",
     "fsync": "fsync before acknowledging a write, for power-loss durability (FOGBANK_FSYNC=1)",
     "region": "region of requests that do not name one (FOGBANK_REGION, default us-east-1)",
     "log_level": "server log level (FOGBANK_LOG_LEVEL, default warning)",
@@ -42,6 +43,7 @@ class Settings:
     tls: bool = False
     tls_port: int | None = None
     fsync: bool = False
+    trust_proxy: bool = False
     region: str = "us-east-1"
     log_level: str = "warning"
 
@@ -66,6 +68,6 @@ class Settings:
 def _convert(name: str, raw: str) -> object:
     if name in ("port", "tls_port"):
         return int(raw)
-    if name in ("ephemeral", "strict", "tls", "fsync"):
+    if name in ("ephemeral", "strict", "tls", "fsync", "trust_proxy"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     return raw

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from fogbank.auth.credentials import Principal
     from fogbank.clock import Clock
     from fogbank.config import Settings
+    from fogbank.decisions import DecisionLog
     from fogbank.state import Database, Transaction
 
 __all__ = ["Context"]
@@ -25,6 +26,7 @@ class Context:
     settings: Settings
     clock: Clock
     db: Database
+    decisions: DecisionLog
     service_name: str | None = None
     service: ServiceModel | None = None
     operation: OperationModel | None = None

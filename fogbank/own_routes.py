@@ -25,7 +25,7 @@ from fogbank.services import registry
 if TYPE_CHECKING:
     from fogbank.server import App
 
-__all__ = ["routes", "unknown"]
+__all__ = ["routes", "find", "unknown"]
 
 
 def _json(status: int, value: Any) -> HttpResponse:
@@ -38,6 +38,19 @@ def _error(status: int, code: str, message: str) -> HttpResponse:
 
 def unknown(request: HttpRequest) -> HttpResponse:
     return _error(404, "NotFound", f"fogbank has no route {request.path}.")
+
+
+def find(
+    table: dict[str, Callable[[HttpRequest], HttpResponse]], path: str
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The route for `path`: exact, or the longest registered prefix ending in "/"."""
+    exact = table.get(path.rstrip("/"))
+    if exact is not None:
+        return exact
+    for prefix, route in table.items():
+        if prefix.endswith("/") and path.startswith(prefix) and len(path) > len(prefix):
+            return route
+    return unknown
 
 
 def routes(app: App) -> dict[str, Callable[[HttpRequest], HttpResponse]]:
@@ -93,16 +106,17 @@ def routes(app: App) -> dict[str, Callable[[HttpRequest], HttpResponse]]:
         return _json(200, {"now": now.isoformat().replace("+00:00", "Z"), "offset_seconds": app.clock.offset})
 
     def explain(request: HttpRequest) -> HttpResponse:
-        request_id = parse_qs(request.query).get("request_id", [""])[0]
-        if not request_id:
-            return _error(400, "MissingParameter", "The request_id parameter is required.")
-        # Decisions are recorded by the policy engine; until it evaluates a request, none exists.
-        return _error(
-            404, "NoSuchDecision", f"No authorization decision is recorded for request {request_id}."
-        )
+        assert app.decisions is not None
+        request_id = request.path.rstrip("/").rsplit("/", 1)[-1]
+        decisions = app.decisions.get(request_id)
+        if decisions is None:
+            return _error(
+                404, "NoSuchDecision", f"No authorization decision is recorded for request {request_id}."
+            )
+        return _json(200, {"request_id": request_id, "decisions": decisions})
 
     return {
-        "/_fogbank/explain": explain,
+        "/_fogbank/explain/": explain,
         "/_fogbank/health": health,
         "/_fogbank/coverage": coverage_route,
         "/_fogbank/clock": clock,

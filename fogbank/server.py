@@ -23,6 +23,7 @@ from fogbank import own_routes, stages
 from fogbank.clock import Clock
 from fogbank.config import Settings
 from fogbank.context import Context
+from fogbank.decisions import DecisionLog
 from fogbank.errors import ServiceError, internal_error
 from fogbank.protocols import codec
 from fogbank.protocols.errors import fallback_error
@@ -57,6 +58,7 @@ class App:
         self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="fogbank")
         self.db: Database | None = None
         self.clock: Clock | None = None
+        self.decisions: DecisionLog | None = None
         self.outbox: Outbox | None = None
         self.scheduler: Scheduler | None = None
         self.fogbank_routes: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
@@ -67,6 +69,7 @@ class App:
         self.settings.spool_dir.mkdir(parents=True, exist_ok=True)
         self.db = open_database(self.settings.data_dir, fsync=self.settings.fsync)
         self.clock = Clock(self.db)
+        self.decisions = DecisionLog(self.db)
         services = registry().values()
         for service in services:
             if service.schema is not None:
@@ -185,13 +188,14 @@ class App:
         own = self._own_route(request)
         if own is not None:
             return own(request)
-        assert self.db is not None and self.clock is not None
+        assert self.db is not None and self.clock is not None and self.decisions is not None
         ctx = Context(
             request=request,
             request_id=str(uuid.uuid4()),
             settings=self.settings,
             clock=self.clock,
             db=self.db,
+            decisions=self.decisions,
         )
         try:
             for stage in PIPELINE:
@@ -210,7 +214,7 @@ class App:
         path = request.path
         if not path.startswith(("/_fogbank", "/_localstack")):
             return None
-        return self.fogbank_routes.get(path.rstrip("/"), own_routes.unknown)
+        return own_routes.find(self.fogbank_routes, path)
 
     def _serialize(self, ctx: Context) -> HttpResponse:
         assert ctx.protocol is not None and ctx.operation is not None

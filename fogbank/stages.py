@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from fogbank import routing, specs
 from fogbank.auth import authenticate as authenticate_request
 from fogbank.auth.decode import decode_body
+from fogbank.authorization import authorize_request
 from fogbank.context import Context
 from fogbank.errors import ServiceError, not_implemented
 from fogbank.protocols import codec
 from fogbank.protocols.validate import validate, validation_error
 from fogbank.services import handler_for
-from fogbank.services.iam.keys import lookup_access_key
+from fogbank.services.iam.keys import lookup_access_key, record_key_use
 
 __all__ = ["identify", "authenticate", "decode", "parse", "authorize", "dispatch"]
 
@@ -57,6 +58,9 @@ def authenticate(ctx: Context) -> None:
             skew_now=datetime.now(UTC),
         )
     ctx.principal, ctx.signature, ctx.secret = auth
+    key = auth.principal.access_key
+    if key is not None and key.startswith("AKIA"):
+        record_key_use(ctx.db, key, ctx.signing_name or ctx.service_name or "", ctx.region, now)
 
 
 def decode(ctx: Context) -> None:
@@ -74,15 +78,7 @@ def parse(ctx: Context) -> None:
 
 
 def authorize(ctx: Context) -> None:
-    """Root principals may do anything in their own account; the policy engine decides the rest."""
-    principal = ctx.principal
-    assert principal is not None and ctx.operation is not None
-    if principal.kind == "anonymous" and ctx.operation.auth_type != "none":
-        raise ServiceError(
-            "MissingAuthenticationToken",
-            "Request is missing Authentication Token",
-            403,
-        )
+    authorize_request(ctx, ctx.decisions)
 
 
 def dispatch(ctx: Context) -> None:

@@ -3,6 +3,8 @@
 An access key resolves in this order:
 
 1. a key fogbank issued (`lookup` finds it): its principal, and its secret, so the signature is verified;
+   a key fogbank issued but no longer honours (`lookup` raises RefusedKey: an inactive access key) is
+   refused whatever `strict` says, since treating it as a default key would make it root;
 2. when not strict, any other key is a *default key*: a 12-digit key acts as the root user of that account,
    anything else (`test`) as root of 000000000000, and its signature is not verified (secret None);
 3. when strict, any other key is refused with the error the request's protocol uses for it.
@@ -26,6 +28,7 @@ __all__ = [
     "Flavour",
     "Lookup",
     "Principal",
+    "RefusedKey",
     "anonymous",
     "expired_token",
     "invalid_access_key",
@@ -71,6 +74,10 @@ class Credential:
         return self.secret_key is not None
 
 
+class RefusedKey(Exception):
+    """Raised by a Lookup for a key fogbank issued but refuses (an inactive access key)."""
+
+
 Lookup = Callable[[str], Credential | None]
 
 _ANONYMOUS = Principal(account="", arn="*", user_id="anonymous", kind="anonymous")
@@ -93,10 +100,14 @@ def root(account: str, access_key: str | None = None) -> Principal:
 def resolve(
     access_key: str | None, *, strict: bool, lookup: Lookup, flavour: Flavour = "query"
 ) -> Credential:
-    """The credential an access key stands for; raises the flavour's invalid-key error when strict."""
+    """The credential an access key stands for; raises the flavour's invalid-key error for a refused key,
+    and for any key fogbank did not issue when strict."""
     if access_key is None:
         return anonymous()
-    found = lookup(access_key)
+    try:
+        found = lookup(access_key)
+    except RefusedKey:
+        raise invalid_access_key(flavour) from None
     if found is not None:
         return found
     if strict:
@@ -132,4 +143,4 @@ def invalid_security_token(flavour: Flavour) -> ServiceError:
 def expired_token(flavour: Flavour) -> ServiceError:
     if flavour == "s3":
         return ServiceError("ExpiredToken", "The provided token has expired.", 400)
-    return ServiceError("ExpiredToken", "The security token included in the request is expired", 400)
+    return ServiceError("ExpiredToken", "The security token included in the request is expired", 403)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fogbank.context import Context
+    from fogbank.policy import LabelledPolicy
     from fogbank.policy.actions import Requirement
     from fogbank.state import Transaction
 
@@ -31,6 +32,8 @@ __all__ = [
 
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
 JobHandler = Callable[["Transaction", dict[str, Any]], None]
+# A resource's own policy (bucket policy, key policy, trust policy...), by resource ARN.
+ResourcePolicyFn = Callable[["Context", "Transaction", str], "LabelledPolicy | None"]
 # What an operation needs authorized, when the default derived from the IAM data set is not right.
 RequirementsFn = Callable[["Context", dict[str, Any]], list["Requirement"]]
 Consumer = Callable[[dict[str, Any]], None]
@@ -46,6 +49,7 @@ class Service:
         self.jobs: dict[str, JobHandler] = {}
         self.consumers: dict[str, Consumer] = {}
         self.requirements: dict[str, RequirementsFn] = {}
+        self.resource_policy: ResourcePolicyFn | None = None
 
     def handler(self, operation: str) -> Callable[[Handler], Handler]:
         def register(func: Handler) -> Handler:
@@ -69,6 +73,11 @@ class Service:
             return func
 
         return register
+
+    def resource_policies(self, func: ResourcePolicyFn) -> ResourcePolicyFn:
+        """Register the function that finds a resource's own policy; its explicit denies bind root too."""
+        self.resource_policy = func
+        return func
 
     def consumer(self, topic: str) -> Callable[[Consumer], Consumer]:
         def register(func: Consumer) -> Consumer:

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 CALLS = [
     ("sns", "list_topics", {}, "query"),
-    ("iam", "list_roles", {}, "query"),
+    ("iam", "list_server_certificates", {}, "query"),
     ("ec2", "describe_vpcs", {}, "ec2"),
     ("dynamodb", "list_tables", {}, "json"),
     ("kms", "list_keys", {}, "json"),

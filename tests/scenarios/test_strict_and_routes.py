@@ -74,4 +74,5 @@ def test_coverage_route(server: FogbankServer) -> None:
     rows = {row["service"]: row for row in _get(server, "/_fogbank/coverage")}
     assert "GetCallerIdentity" in rows["sts"]["implemented"]
     assert rows["sts"]["total"] >= 8
-    assert set(rows["iam"]["implemented"]) == {"CreateUser", "GetUser", "ListUsers", "DeleteUser"}
+    assert {"CreateUser", "GetUser", "ListUsers", "DeleteUser"} <= set(rows["iam"]["implemented"])
+    assert len(rows["iam"]["implemented"]) < rows["iam"]["total"]

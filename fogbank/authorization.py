@@ -1,0 +1,251 @@
+"""The authorize stage's work: every request of an IAM principal is evaluated by the policy engine.
+
+Theory of operation: the operation's requirements (IAM actions, resource ARNs, service condition keys)
+come from `fogbank.policy.actions`. For each requirement the stage gathers the policies AWS would
+consult — the principal's identity policies and permissions boundary (from IAM's store), the session's
+policies (from its session document), and the resource's own policy when the owning service has one
+(`Service.resource_policy`) — builds the request context (the global condition keys fogbank knows), and
+asks the engine. A denial raises the service's AccessDenied in AWS's words. Every decision for an IAM
+principal is kept in the decision log so `fogbank explain REQUEST_ID` can show it.
+
+Root principals skip identity policies (AWS evaluates none for them), so a root request costs nothing here
+unless the service has resource policies, whose explicit denies bind root too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from fogbank.auth.credentials import Principal
+from fogbank.context import Context
+from fogbank.decisions import DecisionLog
+from fogbank.errors import ServiceError
+from fogbank.policy import (
+    AuthzRequest,
+    Decision,
+    LabelledPolicy,
+    PolicySet,
+    PrincipalContext,
+    evaluate,
+    parse_policy,
+)
+from fogbank.policy.actions import Requirement, requirements
+from fogbank.services import registry
+from fogbank.services.iam import store
+from fogbank.services.iam.identity_policies import ManagedPolicies, identity_policy_set
+from fogbank.services.iam.last_accessed import record_service_access
+from fogbank.state import Transaction
+
+__all__ = ["authorize_request", "principal_context", "principal_tags", "request_context", "access_denied"]
+
+PRINCIPAL_TYPES = {
+    "root": "Account",
+    "user": "User",
+    "assumed-role": "AssumedRole",
+    "federated-user": "FederatedUser",
+}
+
+
+def authorize_request(ctx: Context, log: DecisionLog) -> None:
+    principal = ctx.principal
+    assert principal is not None and ctx.operation is not None and ctx.service_name is not None
+    if principal.kind == "anonymous":
+        _anonymous(ctx)
+        return
+    service = registry().get(ctx.service_name)
+    resource_policy = service.resource_policy if service is not None else None
+    if principal.kind == "root" and resource_policy is None:
+        return
+    needs = requirements(ctx, ctx.service_name, ctx.operation, ctx.input)
+    denied: tuple[Requirement, Decision] | None = None
+    with ctx.db.transaction(write=False) as tx:
+        who = principal_context(tx, principal)
+        identity, boundary, session, tags, session_doc = _principal_policies(tx, principal)
+        base = request_context(ctx, principal, tags, session_doc)
+        for need in needs:
+            resource = resource_policy(ctx, tx, need.resource) if resource_policy is not None else None
+            policies = PolicySet(
+                identity=identity,
+                resource=(resource,) if resource is not None else (),
+                boundary=boundary,
+                session=session,
+            )
+            context = {**base, **need.context} if need.context else base
+            request = AuthzRequest(who, need.action, need.resource, need.resource_account, context)
+            decision = evaluate(request, policies)
+            if principal.kind != "root" or not decision.allowed:
+                log.record(ctx.request_id, ctx.clock.now(), request, decision)
+            if not decision.allowed:
+                denied = (need, decision)
+                break
+    if denied is not None:
+        log.persist(ctx.request_id)
+        raise access_denied(ctx, principal, *denied)
+    if principal.kind in ("user", "assumed-role"):
+        # Access advisor's history (GenerateServiceLastAccessedDetails) comes from these requests.
+        entity = (
+            principal.role_arn if principal.kind == "assumed-role" and principal.role_arn else principal.arn
+        )
+        for need in needs:
+            prefix = need.action.split(":", 1)[0]
+            record_service_access(ctx.db, entity, prefix, need.action, ctx.region, ctx.clock.now())
+
+
+def _anonymous(ctx: Context) -> None:
+    assert ctx.operation is not None
+    if ctx.operation.auth_type == "none":
+        return
+    if ctx.signing_name == "s3" or ctx.service_name in ("s3", "s3control"):
+        raise ServiceError("AccessDenied", "Access Denied", 403)
+    raise ServiceError("MissingAuthenticationToken", "Request is missing Authentication Token", 403)
+
+
+def principal_context(tx: Transaction, principal: Principal) -> PrincipalContext:
+    username = principal.arn.rsplit("/", 1)[-1] if principal.kind == "user" else None
+    return PrincipalContext(
+        arn=principal.arn,
+        account=principal.account,
+        kind=principal.kind,
+        user_id=principal.user_id,
+        username=username,
+        role_arn=principal.role_arn,
+    )
+
+
+def _principal_policies(
+    tx: Transaction, principal: Principal
+) -> tuple[
+    tuple[LabelledPolicy, ...],
+    LabelledPolicy | None,
+    tuple[LabelledPolicy, ...] | None,
+    dict[str, str],
+    dict[str, Any] | None,
+]:
+    """Identity policies, boundary, session policies, principal tags and the session document."""
+    if principal.kind == "root":
+        return (), None, None, {}, None
+    session_doc = None
+    if principal.access_key is not None and principal.access_key.startswith("ASIA"):
+        session_doc = tx.get_doc(store.SERVICE, store.SESSION, "", store.REGION, principal.access_key)
+    identity, boundary = identity_policy_set(tx, principal)
+    tags = principal_tags(tx, principal)
+    session: tuple[LabelledPolicy, ...] | None = None
+    # A federation token made without a policy has no permissions: its session policies are "none".
+    if session_doc is not None and (
+        session_doc.get("SessionPolicies")
+        or session_doc.get("SessionPolicyArns")
+        or principal.kind == "federated-user"
+    ):
+        session = tuple(_session_policies(tx, principal, session_doc))
+    if session_doc is not None:
+        tags = {**tags, **session_doc.get("SessionTags", {})}
+    return tuple(identity), boundary, session, tags, session_doc
+
+
+def _session_policies(tx: Transaction, principal: Principal, doc: Mapping[str, Any]) -> list[LabelledPolicy]:
+    policies = [
+        LabelledPolicy(f"session policy {index + 1} of {principal.arn}", parse_policy(text, "session"))
+        for index, text in enumerate(doc.get("SessionPolicies", []))
+    ]
+    managed = ManagedPolicies(tx, principal.account)
+    for arn in doc.get("SessionPolicyArns", []):
+        policy = managed.get(arn, "session")
+        if policy is not None:
+            policies.append(policy)
+    return policies
+
+
+def principal_tags(tx: Transaction, principal: Principal) -> dict[str, str]:
+    if principal.kind == "user":
+        name = principal.arn.rsplit("/", 1)[-1]
+        doc = tx.get_doc(store.SERVICE, store.USER, principal.account, store.REGION, name.lower())
+    elif principal.kind == "assumed-role" and principal.role_arn:
+        name = principal.role_arn.rsplit("/", 1)[-1]
+        doc = tx.get_doc(store.SERVICE, store.ROLE, principal.account, store.REGION, name.lower())
+    else:
+        return {}
+    return {tag["Key"]: tag["Value"] for tag in (doc or {}).get("Tags", [])}
+
+
+def request_context(
+    ctx: Context, principal: Principal, tags: Mapping[str, str], session_doc: Mapping[str, Any] | None
+) -> dict[str, object]:
+    """The global condition keys fogbank knows for this request."""
+    now = ctx.clock.now()
+    principal_arn = (
+        principal.role_arn if principal.kind == "assumed-role" and principal.role_arn else principal.arn
+    )
+    context: dict[str, object] = {
+        "aws:SourceIp": client_ip(ctx),
+        "aws:CurrentTime": now,
+        "aws:EpochTime": int(now.timestamp()),
+        "aws:SecureTransport": ctx.request.scheme == "https",
+        "aws:UserAgent": ctx.request.headers.get("user-agent", ""),
+        "aws:PrincipalArn": principal_arn,
+        "aws:PrincipalAccount": principal.account,
+        "aws:PrincipalType": PRINCIPAL_TYPES.get(principal.kind, principal.kind),
+        "aws:userid": principal.user_id,
+        "aws:RequestedRegion": ctx.region,
+        "aws:ViaAWSService": False,
+    }
+    if principal.kind == "user":
+        context["aws:username"] = principal.arn.rsplit("/", 1)[-1]
+    for key, value in tags.items():
+        context[f"aws:PrincipalTag/{key}"] = value
+    if session_doc is not None:
+        mfa = bool(session_doc.get("MfaAuthenticated"))
+        context["aws:MultiFactorAuthPresent"] = mfa
+        if mfa and session_doc.get("MfaAuthenticatedAt"):
+            at = datetime.fromisoformat(str(session_doc["MfaAuthenticatedAt"]))
+            context["aws:MultiFactorAuthAge"] = int((now - at).total_seconds())
+        if session_doc.get("SourceIdentity"):
+            context["aws:SourceIdentity"] = session_doc["SourceIdentity"]
+    return context
+
+
+def client_ip(ctx: Context) -> str:
+    """The caller's address: the connection's, or with --trust-proxy the first X-Forwarded-For hop."""
+    if ctx.settings.trust_proxy:
+        forwarded = ctx.request.headers.get("x-forwarded-for")
+        if forwarded:
+            return forwarded.split(",", 1)[0].strip()
+    return ctx.request.client_ip
+
+
+def access_denied(ctx: Context, principal: Principal, need: Requirement, decision: Decision) -> ServiceError:
+    """AWS's AccessDenied for the service: its modelled code and status, and AWS's sentence."""
+    message = (
+        f"User: {principal.arn} is not authorized to perform: {need.action} on resource: {need.resource} "
+        f"{decision.because()}"
+    )
+    code, status = _access_denied_shape(ctx)
+    if ctx.protocol == "ec2":
+        from fogbank.services.sts.messages import encode_authorization_message
+
+        encoded = encode_authorization_message(ctx.db, decision.as_dict())
+        return ServiceError(
+            "UnauthorizedOperation",
+            f"You are not authorized to perform this operation. User: {principal.arn} is not authorized to "
+            f"perform: {need.action} on resource: {need.resource} {decision.because()}. "
+            f"Encoded authorization failure message: {encoded}",
+            403,
+        )
+    return ServiceError(code, message, status)
+
+
+_DENIED_NAMES = ("AccessDeniedException", "AccessDenied", "AccessDeniedFault", "AuthorizationErrorException")
+
+
+def _access_denied_shape(ctx: Context) -> tuple[str, int]:
+    assert ctx.service is not None
+    if ctx.protocol in ("query", "rest-xml"):
+        default = ("AccessDenied", 403)
+    else:
+        default = ("AccessDeniedException", 403)
+    for shape in ctx.service.error_shapes:
+        if shape.name in _DENIED_NAMES:
+            error = shape.metadata.get("error", {})
+            return str(error.get("code", shape.name)), int(error.get("httpStatusCode", default[1]))
+    return default
