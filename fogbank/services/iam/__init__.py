@@ -29,6 +29,7 @@ from fogbank.services.iam import (  # noqa: E402,F401
     roles,
     saml_providers,
     service_credentials,
+    simulate,
     ssh_keys,
     users,
 )
