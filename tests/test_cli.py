@@ -96,3 +96,23 @@ def test_serve_tls_on_the_main_port(tmp_path: Path) -> None:
         assert (tmp_path / "d" / "tls" / "cert.pem").exists()
     finally:
         own.stop()
+
+
+def test_explain_prints_why_a_request_was_denied(server: FogbankServer) -> None:
+    from botocore.exceptions import ClientError
+
+    from tests.scenarios.iam_helpers import new_account, policy, user_with_policies
+
+    reader = policy({"Sid": "ListOnly", "Effect": "Allow", "Action": "iam:List*", "Resource": "*"})
+    make, _ = user_with_policies(server, new_account(), "explained", {"list": reader})
+    try:
+        make("iam").create_user(UserName="someone")
+        raise AssertionError("CreateUser should be denied")
+    except ClientError as error:
+        request_id = error.response["ResponseMetadata"]["RequestId"]
+    out = _fogbank("explain", request_id, endpoint=server.endpoint)
+    assert "DENIED  iam:CreateUser" in out
+    assert "because no identity-based policy allows the iam:CreateUser action" in out
+    assert "ListOnly" in out and "aws:SourceIp = 127.0.0.1" in out
+    as_json = json.loads(_fogbank("explain", request_id, "--json", endpoint=server.endpoint))
+    assert as_json["decisions"][0]["decision"] == "denied"
