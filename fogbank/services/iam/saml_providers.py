@@ -15,8 +15,6 @@ from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
 
-from cryptography import x509
-
 from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.iam import service, store
@@ -58,6 +56,8 @@ def _invalid_metadata() -> ServiceError:
 
 def _parse_metadata(text: str) -> tuple[list[str], str | None]:
     """The IdP's signing certificates (base64 DER) and the metadata's validUntil, or InvalidInput."""
+    from cryptography import x509  # imported on first use, not at server start
+
     try:
         root = ElementTree.fromstring(text)
     except ElementTree.ParseError:

@@ -12,10 +12,6 @@ import base64
 import hashlib
 from typing import Any
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.iam import service, store
@@ -49,6 +45,11 @@ def _unrecognized_encoding() -> ServiceError:
 
 def _parse(body: str) -> str:
     """The key in OpenSSH form (type and base64 blob), or AWS's error for a key it does not take."""
+    # Imported on first use, not at server start.
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     text = body.strip()
     if not text.startswith(("ssh-rsa ", "-----BEGIN")):
         raise _unrecognized_encoding()
@@ -129,6 +130,8 @@ def get_ssh_public_key(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     user, doc = _require_key(ctx, request)
     body = doc["SSHPublicKeyBody"]
     if request["Encoding"] == "PEM":
+        from cryptography.hazmat.primitives import serialization
+
         key = serialization.load_ssh_public_key(body.encode())
         pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         body = pem.decode()

@@ -16,9 +16,6 @@ import os
 import threading
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sts import service
@@ -35,6 +32,8 @@ _lock = threading.Lock()
 def _key(tx: Transaction) -> bytes:
     stored = tx.get_setting(KEY_SETTING)
     if stored is None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         stored = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
         tx.put_setting(KEY_SETTING, stored)
     return base64.b64decode(stored)
@@ -55,6 +54,8 @@ def _cached_key(db: Database) -> bytes:
 
 def encode_authorization_message(db: Database, decision: dict[str, Any]) -> str:
     """An opaque, authenticated encoding of `decision` (JSON-able) for an AccessDenied message."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # imported on first use
+
     nonce = os.urandom(_NONCE)
     plain = json.dumps(decision, default=str, separators=(",", ":")).encode()
     sealed = AESGCM(_cached_key(db)).encrypt(nonce, plain, None)
@@ -63,6 +64,9 @@ def encode_authorization_message(db: Database, decision: dict[str, Any]) -> str:
 
 @service.handler("DecodeAuthorizationMessage")
 def decode_authorization_message(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     assert ctx.tx is not None
     text = request["EncodedMessage"].strip()
     try:

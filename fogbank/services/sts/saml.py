@@ -17,10 +17,6 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from lxml.etree import XMLSyntaxError
-from signxml import SignatureConfiguration, XMLVerifier
-from signxml.exceptions import SignXMLException
-
 from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sts import service
@@ -57,6 +53,11 @@ def _pem(der_base64: str) -> str:
 
 def _signed_assertion(document: bytes, certificates: list[str]) -> Any:
     """The Assertion element a provider certificate signed (directly, or through the whole Response)."""
+    # Imported on first use: lxml and signxml are large and only AssumeRoleWithSAML needs them.
+    from lxml.etree import XMLSyntaxError
+    from signxml import SignatureConfiguration, XMLVerifier
+    from signxml.exceptions import SignXMLException
+
     locations = ("./", f"./{{{_SAML}}}Assertion/")
     for certificate in certificates:
         for location in locations:

@@ -20,8 +20,6 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
-import jwt
-
 from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sts import service
@@ -97,6 +95,8 @@ def _signing_key(issuer: str, kid: str) -> Any:
     entry = keys.get(kid) or (next(iter(keys.values())) if len(keys) == 1 and not kid else None)
     if entry is None:
         raise _invalid(_NO_KEY)
+    import jwt
+
     return jwt.PyJWK(entry).key
 
 
@@ -104,6 +104,8 @@ def _verified_claims(
     ctx: Context, token: str, provider: dict[str, Any], issuer: str
 ) -> tuple[dict[str, Any], str]:
     """The token's claims once its signature, audience and expiry hold, and the audience that matched."""
+    import jwt
+
     try:
         header = jwt.get_unverified_header(token)
         key = _signing_key(issuer, str(header.get("kid", "")))
@@ -134,6 +136,8 @@ def _verified_claims(
 
 @service.handler("AssumeRoleWithWebIdentity")
 def assume_role_with_web_identity(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    import jwt  # imported on first use, not at server start
+
     from fogbank.authorization import client_ip
     from fogbank.policy import PrincipalContext
     from fogbank.services.iam.oidc_providers import oidc_provider
