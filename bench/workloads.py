@@ -89,21 +89,21 @@ def _policy_document(index: int) -> str:
 @workload("iam_get_user_root", service="iam")
 def iam_get_user_root(make_client: ClientFactory) -> Op:
     """IAM GetUser signed by the root user: no policy is evaluated (the baseline for the next one)."""
-    make_client("iam").create_user(UserName="bench-user")
-    return lambda client: client.get_user(UserName="bench-user")
+    make_client("iam").create_user(UserName="bench-root")
+    return lambda client: client.get_user(UserName="bench-root")
 
 
 @workload("iam_get_user_10x10", service="iam")
 def iam_get_user_10x10(make_client: ClientFactory) -> Op:
     """IAM GetUser signed by an IAM user with 10 attached policies of 10 statements each."""
     iam = make_client("iam")
-    iam.create_user(UserName="bench-user")
+    iam.create_user(UserName="bench-10x10")
     for index in range(10):
         arn = iam.create_policy(PolicyName=f"bench-{index}", PolicyDocument=_policy_document(index))[
             "Policy"
         ]["Arn"]
-        iam.attach_user_policy(UserName="bench-user", PolicyArn=arn)
-    key = iam.create_access_key(UserName="bench-user")["AccessKey"]
+        iam.attach_user_policy(UserName="bench-10x10", PolicyArn=arn)
+    key = iam.create_access_key(UserName="bench-10x10")["AccessKey"]
     local = threading.local()
 
     def op(client: Client) -> object:
@@ -118,6 +118,6 @@ def iam_get_user_10x10(make_client: ClientFactory) -> Op:
                 config=client.meta.config,
             )
             local.client = own
-        return own.get_user(UserName="bench-user")
+        return own.get_user(UserName="bench-10x10")
 
     return op

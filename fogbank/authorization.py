@@ -62,7 +62,7 @@ def authorize_request(ctx: Context, log: DecisionLog) -> None:
     denied: tuple[Requirement, Decision] | None = None
     with ctx.db.transaction(write=False) as tx:
         who = principal_context(tx, principal)
-        identity, boundary, session, tags, session_doc = _principal_policies(tx, principal)
+        identity, boundary, session, tags, session_doc = _cached_principal_policies(tx, principal)
         base = request_context(ctx, principal, tags, session_doc)
         for need in needs:
             resource = resource_policy(ctx, tx, need.resource) if resource_policy is not None else None
@@ -76,7 +76,7 @@ def authorize_request(ctx: Context, log: DecisionLog) -> None:
             request = AuthzRequest(who, need.action, need.resource, need.resource_account, context)
             decision = evaluate(request, policies)
             if principal.kind != "root" or not decision.allowed:
-                log.record(ctx.request_id, ctx.clock.now(), request, decision)
+                log.record(ctx.request_id, ctx.clock.now(), decision)
             if not decision.allowed:
                 denied = (need, decision)
                 break
@@ -112,6 +112,36 @@ def principal_context(tx: Transaction, principal: Principal) -> PrincipalContext
         username=username,
         role_arn=principal.role_arn,
     )
+
+
+PrincipalPolicies = tuple[
+    tuple[LabelledPolicy, ...],
+    LabelledPolicy | None,
+    tuple[LabelledPolicy, ...] | None,
+    dict[str, str],
+    dict[str, Any] | None,
+]
+
+_CACHE_SIZE = 4096
+# (account, principal ARN, access key) -> (IAM generation of the account, what was gathered). A request
+# reads one generation number instead of the principal's user, groups and policies while nothing in
+# its account's IAM changed.
+_policy_cache: dict[tuple[str, str, str | None], tuple[int, PrincipalPolicies]] = {}
+
+
+def _cached_principal_policies(tx: Transaction, principal: Principal) -> PrincipalPolicies:
+    if principal.kind == "root":
+        return (), None, None, {}, None
+    key = (principal.account, principal.arn, principal.access_key)
+    generation = tx.doc_generation(store.SERVICE, principal.account)
+    cached = _policy_cache.get(key)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    gathered = _principal_policies(tx, principal)
+    if len(_policy_cache) >= _CACHE_SIZE:
+        _policy_cache.clear()
+    _policy_cache[key] = (generation, gathered)
+    return gathered
 
 
 def _principal_policies(

@@ -111,6 +111,10 @@ class Transaction(Protocol):
 
     def delete_doc(self, service: str, kind: str, account: str, region: str, name: str) -> bool: ...
 
+    def doc_generation(self, service: str, account: str) -> int:
+        """A number that changes whenever any document of (service, account) is written or deleted."""
+        ...
+
     def list_docs(
         self,
         service: str,

@@ -44,3 +44,13 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs (due_at);
+
+-- migration: 2
+-- How many times each (service, account)'s documents have changed. Readers cache what they derive
+-- from documents (the policies of an IAM principal) and compare generations to know it is current.
+CREATE TABLE IF NOT EXISTS doc_generations (
+    service     TEXT NOT NULL,
+    account     TEXT NOT NULL,
+    generation  BIGINT NOT NULL,
+    PRIMARY KEY (service, account)
+);

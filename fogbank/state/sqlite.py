@@ -56,6 +56,11 @@ _PUT_DOC = (
     "ON CONFLICT (service, kind, account, region, name) DO UPDATE SET body = excluded.body"
 )
 _DELETE_DOC = "DELETE FROM docs WHERE service = ? AND kind = ? AND account = ? AND region = ? AND name = ?"
+_BUMP_GENERATION = (
+    "INSERT INTO doc_generations (service, account, generation) VALUES (?, ?, 1) "
+    "ON CONFLICT (service, account) DO UPDATE SET generation = doc_generations.generation + 1"
+)
+_GET_GENERATION = "SELECT generation FROM doc_generations WHERE service = ? AND account = ?"
 _LIST_DOCS = "SELECT name, body FROM docs WHERE service = ? AND kind = ? AND account = ? AND region = ?"
 _GET_SETTING = "SELECT value FROM settings WHERE key = ?"
 _PUT_SETTING = (
@@ -115,9 +120,17 @@ class CoreTables(ABC):
         self, service: str, kind: str, account: str, region: str, name: str, doc: dict[str, Any]
     ) -> None:
         self.execute(_PUT_DOC, (service, kind, account, region, name, _dumps(doc)))
+        self.execute(_BUMP_GENERATION, (service, account))
 
     def delete_doc(self, service: str, kind: str, account: str, region: str, name: str) -> bool:
-        return self.execute(_DELETE_DOC, (service, kind, account, region, name)).rowcount > 0
+        deleted = self.execute(_DELETE_DOC, (service, kind, account, region, name)).rowcount > 0
+        if deleted:
+            self.execute(_BUMP_GENERATION, (service, account))
+        return deleted
+
+    def doc_generation(self, service: str, account: str) -> int:
+        row = self.fetchone(_GET_GENERATION, (service, account))
+        return int(row[0]) if row else 0
 
     def list_docs(
         self,

@@ -29,13 +29,14 @@ ALTER TABLE sqs_messages ADD COLUMN visible_at DOUBLE PRECISION NOT NULL DEFAULT
 def test_core_schema_is_applied_once(tmp_path: Path) -> None:
     db = open_database(tmp_path, fsync=False)
     with db.transaction() as tx:
-        assert tx.execute("SELECT service, version FROM schema_versions") == [("fogbank", 1)]
+        versions = tx.execute("SELECT service, version FROM schema_versions ORDER BY version")
+        assert versions == [("fogbank", 1), ("fogbank", 2)]
         tables = {row[0] for row in tx.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"docs", "settings", "outbox", "jobs", "schema_versions"} <= tables
+    assert {"docs", "settings", "outbox", "jobs", "doc_generations", "schema_versions"} <= tables
     db.close()
     db = open_database(tmp_path, fsync=False)  # reopening applies nothing again
     with db.transaction() as tx:
-        assert tx.execute("SELECT COUNT(*) FROM schema_versions") == [(1,)]
+        assert tx.execute("SELECT COUNT(*) FROM schema_versions") == [(2,)]
     db.close()
 
 

@@ -211,3 +211,19 @@ def test_wal_and_synchronous_follow_fsync(tmp_path: Path) -> None:
             assert tx.fetchone("PRAGMA journal_mode") == ("wal",)
             assert tx.fetchone("PRAGMA synchronous") == (level,)
         db.close()
+
+
+def test_doc_generation_changes_with_every_write_of_its_service_and_account(tmp_path: Path) -> None:
+    db = open_database(tmp_path, fsync=False)
+    with db.transaction() as tx:
+        assert tx.doc_generation("iam", "111") == 0
+        tx.put_doc("iam", "user", "111", "", "bob", {"n": 1})
+        first = tx.doc_generation("iam", "111")
+        tx.put_doc("iam", "user", "222", "", "bob", {"n": 1})
+        tx.put_doc("sqs", "queue", "111", "us-east-1", "q", {})
+        assert tx.doc_generation("iam", "111") == first
+        assert not tx.delete_doc("iam", "user", "111", "", "nobody")
+        assert tx.doc_generation("iam", "111") == first
+        assert tx.delete_doc("iam", "user", "111", "", "bob")
+        assert tx.doc_generation("iam", "111") > first
+    db.close()
