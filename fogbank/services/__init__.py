@@ -38,7 +38,7 @@ ResourcePolicyFn = Callable[["Context", "Transaction", str], "LabelledPolicy | N
 RequirementsFn = Callable[["Context", dict[str, Any]], list["Requirement"]]
 Consumer = Callable[[dict[str, Any]], None]
 
-SERVICE_PACKAGES = ("sts", "iam")
+SERVICE_PACKAGES = ("sts", "iam", "kms", "s3")
 
 
 class Service:
