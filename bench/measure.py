@@ -175,6 +175,9 @@ def measure_workload(
     running: Running, workload: Workload, *, ops: int, threads: int, warmup: int
 ) -> WorkloadResult:
     """Set up, warm up, then time `ops` calls from one client and `ops` calls from `threads` clients."""
+    if workload.max_ops is not None:
+        ops = min(ops, workload.max_ops)
+        warmup = min(warmup, workload.max_ops)
     make_client = client_factory(running.endpoint)
     op = workload.setup(make_client)
     clients = [make_client(workload.service) for _ in range(threads)]

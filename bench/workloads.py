@@ -36,16 +36,17 @@ class Workload:
     service: str
     setup: Setup
     description: str
+    max_ops: int | None = None  # a cap on --ops for heavy operations (large bodies)
 
 
 WORKLOADS: dict[str, Workload] = {}
 
 
-def workload(name: str, service: str) -> Callable[[Setup], Setup]:
+def workload(name: str, service: str, max_ops: int | None = None) -> Callable[[Setup], Setup]:
     """Register the decorated setup function as the workload `name` on clients of `service`."""
 
     def register(setup: Setup) -> Setup:
-        WORKLOADS[name] = Workload(name, service, setup, (setup.__doc__ or "").strip())
+        WORKLOADS[name] = Workload(name, service, setup, (setup.__doc__ or "").strip(), max_ops)
         return setup
 
     return register
@@ -121,3 +122,92 @@ def iam_get_user_10x10(make_client: ClientFactory) -> Op:
         return own.get_user(UserName="bench-10x10")
 
     return op
+
+
+@workload("kms_encrypt_4k", service="kms")
+def kms_encrypt_4k(make_client: ClientFactory) -> Op:
+    """KMS Encrypt of 4 KiB under a symmetric key (JSON protocol, AES-256-GCM)."""
+    key = make_client("kms").create_key()["KeyMetadata"]["KeyId"]
+    plaintext = bytes(range(256)) * 16
+    return lambda client: client.encrypt(KeyId=key, Plaintext=plaintext)
+
+
+@workload("kms_generate_data_key", service="kms")
+def kms_generate_data_key(make_client: ClientFactory) -> Op:
+    """KMS GenerateDataKey (AES_256): a fresh data key, returned plain and encrypted."""
+    key = make_client("kms").create_key()["KeyMetadata"]["KeyId"]
+    return lambda client: client.generate_data_key(KeyId=key, KeySpec="AES_256")
+
+
+def _bucket(make_client: ClientFactory, name: str) -> str:
+    make_client("s3").create_bucket(Bucket=name)
+    return name
+
+
+@workload("s3_put_object_1k", service="s3")
+def s3_put_object_1k(make_client: ClientFactory) -> Op:
+    """S3 PutObject of 1 KiB (REST-XML, body to the blob store)."""
+    bucket = _bucket(make_client, "bench-put-1k")
+    body = b"x" * 1024
+    return lambda client: client.put_object(Bucket=bucket, Key="k", Body=body)
+
+
+@workload("s3_get_object_1k", service="s3")
+def s3_get_object_1k(make_client: ClientFactory) -> Op:
+    """S3 GetObject of 1 KiB, read whole."""
+    bucket = _bucket(make_client, "bench-get-1k")
+    make_client("s3").put_object(Bucket=bucket, Key="k", Body=b"x" * 1024)
+    return lambda client: client.get_object(Bucket=bucket, Key="k")["Body"].read()
+
+
+MIB = 1 << 20
+
+
+@workload("s3_put_object_1m", service="s3", max_ops=300)
+def s3_put_object_1m(make_client: ClientFactory) -> Op:
+    """S3 PutObject of 1 MiB: ops/s is MiB/s."""
+    bucket = _bucket(make_client, "bench-put-1m")
+    body = bytes(range(256)) * (MIB // 256)
+    return lambda client: client.put_object(Bucket=bucket, Key="k", Body=body)
+
+
+@workload("s3_get_object_1m", service="s3", max_ops=300)
+def s3_get_object_1m(make_client: ClientFactory) -> Op:
+    """S3 GetObject of 1 MiB, read whole: ops/s is MiB/s."""
+    bucket = _bucket(make_client, "bench-get-1m")
+    make_client("s3").put_object(Bucket=bucket, Key="k", Body=bytes(range(256)) * (MIB // 256))
+    return lambda client: client.get_object(Bucket=bucket, Key="k")["Body"].read()
+
+
+@workload("s3_multipart_64m", service="s3", max_ops=6)
+def s3_multipart_64m(make_client: ClientFactory) -> Op:
+    """S3 multipart upload of 64 MiB in 8 parts of 8 MiB (create, 8 × UploadPart, complete)."""
+    bucket = _bucket(make_client, "bench-multipart")
+    part = bytes(range(256)) * (8 * MIB // 256)
+
+    def op(client: Client) -> object:
+        upload = client.create_multipart_upload(Bucket=bucket, Key="big")["UploadId"]
+        parts = [
+            {
+                "PartNumber": n,
+                "ETag": client.upload_part(
+                    Bucket=bucket, Key="big", UploadId=upload, PartNumber=n, Body=part
+                )["ETag"],
+            }
+            for n in range(1, 9)
+        ]
+        return client.complete_multipart_upload(
+            Bucket=bucket, Key="big", UploadId=upload, MultipartUpload={"Parts": parts}
+        )
+
+    return op
+
+
+@workload("s3_list_objects_v2_1000", service="s3", max_ops=300)
+def s3_list_objects_v2_1000(make_client: ClientFactory) -> Op:
+    """S3 ListObjectsV2 of a bucket of 1,000 keys, one page."""
+    bucket = _bucket(make_client, "bench-list")
+    s3 = make_client("s3")
+    for n in range(1000):
+        s3.put_object(Bucket=bucket, Key=f"dir{n % 10}/key-{n:04d}", Body=b"")
+    return lambda client: client.list_objects_v2(Bucket=bucket)
