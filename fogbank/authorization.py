@@ -9,12 +9,15 @@ asks the engine. A denial raises the service's AccessDenied in AWS's words. Ever
 principal is kept in the decision log so `fogbank explain REQUEST_ID` can show it.
 
 Root principals skip identity policies (AWS evaluates none for them), so a root request costs nothing here
-unless the service has resource policies, whose explicit denies bind root too.
+unless the service has resource policies, whose explicit denies bind root too. A service's hook answers
+one policy, or `ResourcePolicies`: several (a KMS key's policy and its grants), and whether they must
+allow even within the resource's own account (a KMS key policy must, for IAM users and root alike).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -38,7 +41,14 @@ from fogbank.services.iam.identity_policies import ManagedPolicies, identity_pol
 from fogbank.services.iam.last_accessed import record_service_access
 from fogbank.state import Transaction
 
-__all__ = ["authorize_request", "principal_context", "principal_tags", "request_context", "access_denied"]
+__all__ = [
+    "ResourcePolicies",
+    "authorize_request",
+    "principal_context",
+    "principal_tags",
+    "request_context",
+    "access_denied",
+]
 
 PRINCIPAL_TYPES = {
     "root": "Account",
@@ -46,6 +56,24 @@ PRINCIPAL_TYPES = {
     "assumed-role": "AssumedRole",
     "federated-user": "FederatedUser",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ResourcePolicies:
+    """A resource's own policies when one policy is not the whole answer."""
+
+    policies: tuple[LabelledPolicy, ...]
+    required: bool = False  # they must allow even within the resource's own account
+
+
+def _resource_side(
+    found: LabelledPolicy | ResourcePolicies | None,
+) -> tuple[tuple[LabelledPolicy, ...], bool]:
+    if found is None:
+        return (), False
+    if isinstance(found, ResourcePolicies):
+        return found.policies, found.required
+    return (found,), False
 
 
 def authorize_request(ctx: Context, log: DecisionLog) -> None:
@@ -65,12 +93,14 @@ def authorize_request(ctx: Context, log: DecisionLog) -> None:
         identity, boundary, session, tags, session_doc = _cached_principal_policies(tx, principal)
         base = request_context(ctx, principal, tags, session_doc)
         for need in needs:
-            resource = resource_policy(ctx, tx, need.resource) if resource_policy is not None else None
+            found = resource_policy(ctx, tx, need.resource) if resource_policy is not None else None
+            resource, required = _resource_side(found)
             policies = PolicySet(
                 identity=identity,
-                resource=(resource,) if resource is not None else (),
+                resource=resource,
                 boundary=boundary,
                 session=session,
+                resource_required=required,
             )
             context = {**base, **need.context} if need.context else base
             request = AuthzRequest(who, need.action, need.resource, need.resource_account, context)

@@ -271,7 +271,9 @@ def _decide(
         session = _allows(policies.session, request, SESSION)
     same_account = bool(principal.account) and principal.account == resource_account
     if not has_identity:
-        if principal.kind == "root" and same_account:
+        # The root user of the resource's account needs no identity policy, except where the resource's
+        # own policy is the authority (KMS key policies, role trust policies): it binds root too.
+        if principal.kind == "root" and same_account and not policies.resource_required:
             return "allowed"
         return "allowed" if grant is not None else "no-resource-allow"
     if same_account:

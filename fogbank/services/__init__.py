@@ -14,6 +14,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from fogbank.authorization import ResourcePolicies
     from fogbank.context import Context
     from fogbank.policy import LabelledPolicy
     from fogbank.policy.actions import Requirement
@@ -33,7 +34,7 @@ __all__ = [
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
 JobHandler = Callable[["Transaction", dict[str, Any]], None]
 # A resource's own policy (bucket policy, key policy, trust policy...), by resource ARN.
-ResourcePolicyFn = Callable[["Context", "Transaction", str], "LabelledPolicy | None"]
+ResourcePolicyFn = Callable[["Context", "Transaction", str], "LabelledPolicy | ResourcePolicies | None"]
 # What an operation needs authorized, when the default derived from the IAM data set is not right.
 RequirementsFn = Callable[["Context", dict[str, Any]], list["Requirement"]]
 Consumer = Callable[[dict[str, Any]], None]

@@ -187,7 +187,7 @@ def reference(
             return False, "explicit-deny", where
     same_account = who.account == resource_account and who.account != ""
     grants = {named for effect, named in resource_hits if effect == "Allow"}
-    if who.kind == "root" and same_account:
+    if who.kind == "root" and same_account and not required:
         return True, "allowed", None
     if not has_identity:
         return (True, "allowed", None) if grants else (False, "no-resource-allow", None)

@@ -7,3 +7,18 @@ from fogbank.services import Service
 __all__ = ["service"]
 
 service = Service("kms")
+
+# Each module registers its handlers on `service` when imported, so they are imported after it exists.
+from fogbank.services.kms import (  # noqa: E402,F401
+    aliases,
+    asymmetric,
+    authz,
+    crypto,
+    grants,
+    imported,
+    jobs,
+    keys,
+    policies,
+    rotation,
+    tags,
+)

@@ -9,7 +9,7 @@ a public key.
         KeyMetadata as DescribeKey returns it (AWSAccountId, KeyId, Arn, CreationDate, Enabled,
         Description, KeyUsage, KeyState, DeletionDate?, ValidTo?, Origin, KeyManager (CUSTOMER|AWS),
         CustomerMasterKeySpec, KeySpec, EncryptionAlgorithms?, SigningAlgorithms?, MacAlgorithms?,
-        MultiRegion False, PendingDeletionWindowInDays?), plus
+        MultiRegion False, PendingDeletionWindowInDays?, ExpirationModel? (imported material)), plus
         Policy (text; the default key policy when none was given), Tags [{TagKey, TagValue}],
         Material [{Version (int, from 1), Wrapped (base64), CreatedAt, Kind ("AWS_KMS"|"EXTERNAL"),
                    PublicKey? (base64 DER SubjectPublicKeyInfo, asymmetric keys)}] — the newest is used
