@@ -62,6 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "tls_port": args.tls_port,
         "fsync": args.fsync or None,
         "trust_proxy": args.trust_proxy or None,
+        "s3_bucket_quota": args.s3_bucket_quota,
         "region": args.region,
         "log_level": args.log_level,
     }
@@ -218,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-port", type=int, help=SETTINGS_HELP["tls_port"])
     serve.add_argument("--fsync", action="store_true", help=SETTINGS_HELP["fsync"])
     serve.add_argument("--trust-proxy", action="store_true", help=SETTINGS_HELP["trust_proxy"])
+    serve.add_argument("--s3-bucket-quota", type=int, help=SETTINGS_HELP["s3_bucket_quota"])
     serve.add_argument("--region", help=SETTINGS_HELP["region"])
     serve.add_argument("--log-level", help=SETTINGS_HELP["log_level"])
     serve.set_defaults(func=cmd_serve)

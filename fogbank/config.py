@@ -28,6 +28,7 @@ SETTINGS_HELP = {
     "tls_port": "also serve HTTPS on this second port, same state (FOGBANK_TLS_PORT)",
     "trust_proxy": "take the caller's address from X-Forwarded-For (FOGBANK_TRUST_PROXY=1)",
     "fsync": "fsync before acknowledging a write, for power-loss durability (FOGBANK_FSYNC=1)",
+    "s3_bucket_quota": "buckets one account may own (FOGBANK_S3_BUCKET_QUOTA, default 10000, as AWS)",
     "region": "region of requests that do not name one (FOGBANK_REGION, default us-east-1)",
     "log_level": "server log level (FOGBANK_LOG_LEVEL, default warning)",
 }
@@ -44,6 +45,7 @@ class Settings:
     tls_port: int | None = None
     fsync: bool = False
     trust_proxy: bool = False
+    s3_bucket_quota: int = 10_000
     region: str = "us-east-1"
     log_level: str = "warning"
 
@@ -66,7 +68,7 @@ class Settings:
 
 
 def _convert(name: str, raw: str) -> object:
-    if name in ("port", "tls_port"):
+    if name in ("port", "tls_port", "s3_bucket_quota"):
         return int(raw)
     if name in ("ephemeral", "strict", "tls", "fsync", "trust_proxy"):
         return raw.strip().lower() in ("1", "true", "yes", "on")

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel
 
     from fogbank.auth.credentials import Principal
+    from fogbank.auth.decode import DecodedBody
     from fogbank.clock import Clock
     from fogbank.config import Settings
     from fogbank.decisions import DecisionLog
@@ -37,6 +38,7 @@ class Context:
     principal: Principal | None = None
     signature: Any = None  # the verified SigV4 value, for chunk signatures in decode
     secret: str | None = None
+    decoded: DecodedBody | None = None  # the body's length and the digests decode computed and verified
     input: dict[str, Any] = field(default_factory=dict)
     output: dict[str, Any] | None = None
     response: HttpResponse | None = None

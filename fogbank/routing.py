@@ -51,7 +51,7 @@ from fogbank.specs.index import (
     routing_index,
 )
 
-__all__ = ["Route", "identify", "credential_scope", "bucket_from_host"]
+__all__ = ["Route", "identify", "credential_scope", "bucket_from_host", "is_browser_post"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +129,18 @@ def bucket_from_host(host: str) -> str | None:
     if name.endswith(".localhost") and name != "s3.localhost":
         return name[: -len(".localhost")]
     return None
+
+
+def is_browser_post(request: HttpRequest) -> bool:
+    """An S3 browser upload (POST Object): an HTML form posted to a bucket, which no model describes."""
+    if request.method != "POST" or request.query or "authorization" in request.headers:
+        return False
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        return False
+    segments = [s for s in request.path.split("/") if s]
+    if bucket_from_host(request.host) is not None:
+        return not segments
+    return len(segments) == 1
 
 
 def _by_target(target: str, signing_name: str | None, region: str | None) -> Route:

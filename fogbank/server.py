@@ -28,8 +28,10 @@ from fogbank.errors import ServiceError, internal_error
 from fogbank.protocols import codec
 from fogbank.protocols.errors import fallback_error
 from fogbank.protocols.http import HttpRequest, HttpResponse
+from fogbank.routing import is_browser_post
 from fogbank.scheduler import Scheduler
 from fogbank.services import registry
+from fogbank.services.s3.post import post_object
 from fogbank.state import Database, open_database
 from fogbank.state.migrations import migrate
 from fogbank.state.outbox import Outbox
@@ -46,6 +48,8 @@ PIPELINE: list[Callable[[Context], None]] = [
     stages.authorize,
     stages.dispatch,
 ]
+# S3's browser uploads have no operation in any model: one stage reads, authorizes and answers them.
+BROWSER_POST: list[Callable[[Context], None]] = [post_object]
 
 SPOOL_THRESHOLD = 1 << 20
 WORKERS = 16
@@ -198,9 +202,9 @@ class App:
             decisions=self.decisions,
         )
         try:
-            for stage in PIPELINE:
+            for stage in BROWSER_POST if is_browser_post(request) else PIPELINE:
                 stage(ctx)
-            return self._serialize(ctx)
+            return ctx.response if ctx.response is not None else self._serialize(ctx)
         except ServiceError as error:
             return self._serialize_error(ctx, error)
         except Exception:

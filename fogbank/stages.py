@@ -64,7 +64,12 @@ def authenticate(ctx: Context) -> None:
 
 
 def decode(ctx: Context) -> None:
-    decode_body(ctx.request, ctx.signature, ctx.secret, str(ctx.settings.spool_dir))
+    """Kept on the context: S3 stores the checksums decode verified with the object."""
+    # CompleteMultipartUpload's x-amz-checksum-* headers describe the whole object, not its XML body.
+    checksum_headers = ctx.operation is None or ctx.operation.name != "CompleteMultipartUpload"
+    ctx.decoded = decode_body(
+        ctx.request, ctx.signature, ctx.secret, str(ctx.settings.spool_dir), checksum_headers=checksum_headers
+    )
 
 
 def parse(ctx: Context) -> None:

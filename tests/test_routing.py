@@ -371,4 +371,3 @@ def test_index_cache_rebuilds_when_corrupt(tmp_path: Path, monkeypatch: pytest.M
     assert set(document["services"]) == {"sts", "s3"}
     assert json.loads(path.read_text()) == document
     assert specs_index.load_document(path) == document
-

@@ -125,8 +125,9 @@ def _namespace(service: ServiceModel) -> str:
     return "com.amazonaws." + service_id.lower().replace(" ", "")
 
 
-def serialize_error(service: ServiceModel, operation: OperationModel | None, error: ServiceError,
-                    request_id: str) -> HttpResponse:
+def serialize_error(
+    service: ServiceModel, operation: OperationModel | None, error: ServiceError, request_id: str
+) -> HttpResponse:
     shape = error_shape(service, error.code)
     name = shape.name if shape is not None else error.code
     document: dict[str, Any] = {"__type": f"{_namespace(service)}#{name}"}

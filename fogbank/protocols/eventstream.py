@@ -104,8 +104,9 @@ def encode_message(headers: Mapping[str, Any], payload: bytes) -> bytes:
     return message + struct.pack(">I", zlib.crc32(message))
 
 
-def encode_event(event_type: str, payload: bytes, content_type: str | None = None,
-                 headers: Mapping[str, Any] | None = None) -> bytes:
+def encode_event(
+    event_type: str, payload: bytes, content_type: str | None = None, headers: Mapping[str, Any] | None = None
+) -> bytes:
     """An event message; `headers` are the event's own modeled header members."""
     framing: dict[str, Any] = {":message-type": "event", ":event-type": event_type}
     if content_type is not None:
@@ -124,15 +125,21 @@ def encode_exception(exception_type: str, payload: bytes, content_type: str) -> 
 
 def encode_error(code: str, message: str) -> bytes:
     """An unmodeled error: the stream ends and the SDK raises `code` with `message`."""
-    return encode_message(
-        {":message-type": "error", ":error-code": code, ":error-message": message}, b""
-    )
+    return encode_message({":message-type": "error", ":error-code": code, ":error-message": message}, b"")
 
 
 BodyEncoder = Callable[[StructureShape, Mapping[str, Any]], bytes]
 
-_HEADER_TYPES = {"boolean": None, "byte": BYTE, "short": SHORT, "integer": INTEGER, "long": LONG,
-                 "blob": BYTE_ARRAY, "string": STRING, "timestamp": TIMESTAMP}
+_HEADER_TYPES = {
+    "boolean": None,
+    "byte": BYTE,
+    "short": SHORT,
+    "integer": INTEGER,
+    "long": LONG,
+    "blob": BYTE_ARRAY,
+    "string": STRING,
+    "timestamp": TIMESTAMP,
+}
 
 
 def _event_header(shape: Shape, value: Any) -> Any:
@@ -144,8 +151,9 @@ def _event_header(shape: Shape, value: Any) -> Any:
     return HeaderValue(kind, value)
 
 
-def _encode_one(name: str, shape: StructureShape, value: Mapping[str, Any],
-                encode_body: BodyEncoder, body_type: str) -> bytes:
+def _encode_one(
+    name: str, shape: StructureShape, value: Mapping[str, Any], encode_body: BodyEncoder, body_type: str
+) -> bytes:
     headers: dict[str, Any] = {}
     body_members: dict[str, Any] = {}
     payload: bytes | None = None
@@ -170,8 +178,12 @@ def _encode_one(name: str, shape: StructureShape, value: Mapping[str, Any],
     return encode_event(name, payload, content_type, headers)
 
 
-def encode_event_stream(stream_shape: StructureShape, events: Iterable[Mapping[str, Any]],
-                        encode_body: BodyEncoder, body_type: str) -> Iterator[bytes]:
+def encode_event_stream(
+    stream_shape: StructureShape,
+    events: Iterable[Mapping[str, Any]],
+    encode_body: BodyEncoder,
+    body_type: str,
+) -> Iterator[bytes]:
     """Frames for `events`, each a one-key dict {member name of the stream union: event}.
 
     A ServiceError raised by the event source ends the stream with an exception message when

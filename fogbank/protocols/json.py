@@ -273,14 +273,18 @@ def serialize_response(operation: OperationModel, output: dict, request_id: str)
         return HttpResponse(200, [*headers, ("Content-Type", _content_type(operation.service_model))], b"{}")
     stream_name = shape.event_stream_name
     if stream_name:
-        return HttpResponse(200, [*headers, ("Content-Type", EVENT_STREAM_TYPE)],
-                            initial_response_stream(shape, output, _encode_body, "application/json"))
+        return HttpResponse(
+            200,
+            [*headers, ("Content-Type", EVENT_STREAM_TYPE)],
+            initial_response_stream(shape, output, _encode_body, "application/json"),
+        )
     headers.append(("Content-Type", _content_type(operation.service_model)))
     return HttpResponse(200, headers, _encode_body(shape, output))
 
 
-def initial_response_stream(shape: StructureShape, output: Mapping[str, Any],
-                            encode_body: eventstream.BodyEncoder, body_type: str) -> Iterator[bytes]:
+def initial_response_stream(
+    shape: StructureShape, output: Mapping[str, Any], encode_body: eventstream.BodyEncoder, body_type: str
+) -> Iterator[bytes]:
     """The body of an RPC event-stream response: `initial-response` with the other members, then
     the events of the stream member."""
     stream_name = shape.event_stream_name
@@ -315,8 +319,9 @@ def error_document(shape: StructureShape | None, error: ServiceError, writer: Wr
     return document
 
 
-def query_error_header(service: ServiceModel, shape: StructureShape | None,
-                       error: ServiceError) -> list[tuple[str, str]]:
+def query_error_header(
+    service: ServiceModel, shape: StructureShape | None, error: ServiceError
+) -> list[tuple[str, str]]:
     """`x-amzn-query-error: Code;Sender`, by which a query-compatible service tells the SDK the
     error code of its older query protocol."""
     if "awsQueryCompatible" not in service.metadata:
@@ -325,8 +330,9 @@ def query_error_header(service: ServiceModel, shape: StructureShape | None,
     return [("x-amzn-query-error", f"{code};{error.fault}")]
 
 
-def serialize_error(service: ServiceModel, operation: OperationModel | None, error: ServiceError,
-                    request_id: str) -> HttpResponse:
+def serialize_error(
+    service: ServiceModel, operation: OperationModel | None, error: ServiceError, request_id: str
+) -> HttpResponse:
     shape = error_shape(service, error.code)
     document = {"__type": shape.name if shape is not None else error.code}
     document.update(error_document(shape, error, _WRITER))

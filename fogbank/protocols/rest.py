@@ -120,9 +120,11 @@ def format_text(shape: Shape, value: Any, location: str) -> str:
 
 def _split_header_list(text: str, member: Shape) -> list[str]:
     # Items are comma separated; an item holding a comma or quote is quoted, with \" inside.
-    items = [m.group(1).replace('\\"', '"') if m.group(1) is not None else m.group(2).strip()
-             for m in re.finditer(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^,]*))\s*(?:,|$)', text)
-             if m.group(0)]
+    items = [
+        m.group(1).replace('\\"', '"') if m.group(1) is not None else m.group(2).strip()
+        for m in re.finditer(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^,]*))\s*(?:,|$)', text)
+        if m.group(0)
+    ]
     if member.type_name == "timestamp" and member.serialization.get("timestampFormat", "rfc822") == "rfc822":
         # An rfc822 date has a comma of its own ("Mon, 01 Jan 2024 ..."): rejoin the halves.
         items = [f"{items[i]}, {items[i + 1]}" for i in range(0, len(items) - 1, 2)]
@@ -136,8 +138,9 @@ def _parse_located(name: str, member: Shape, location: str, text: str) -> Any:
         raise BindingError(name, str(exc) or "invalid value") from exc
 
 
-def parse_bindings(shape: StructureShape, request: HttpRequest, uri_params: Mapping[str, str],
-                   request_uri: str = "") -> dict[str, Any]:
+def parse_bindings(
+    shape: StructureShape, request: HttpRequest, uri_params: Mapping[str, str], request_uri: str = ""
+) -> dict[str, Any]:
     """The input members bound to the URI, query string and headers.
 
     `uri_params` holds the label values, already percent-decoded, keyed by label name (with or
@@ -173,13 +176,15 @@ def parse_bindings(shape: StructureShape, request: HttpRequest, uri_params: Mapp
             if text is None:
                 continue
             if member.type_name == "list":
-                out[name] = [_parse_located(name, member.member, location, item)
-                             for item in _split_header_list(text, member.member)]
+                out[name] = [
+                    _parse_located(name, member.member, location, item)
+                    for item in _split_header_list(text, member.member)
+                ]
             else:
                 out[name] = _parse_located(name, member, location, text)
         elif location == "headers":
             prefix = wire.lower()
-            found = {k[len(prefix):]: v for k, v in request.headers.items() if k.startswith(prefix)}
+            found = {k[len(prefix) :]: v for k, v in request.headers.items() if k.startswith(prefix)}
             if found:
                 out[name] = found
     if query_map is not None:

@@ -79,8 +79,7 @@ def _has_header(headers: list[tuple[str, str]], name: str) -> bool:
     return any(key.lower() == name for key, _ in headers)
 
 
-def _body(shape: StructureShape, output: Mapping[str, Any],
-          headers: list[tuple[str, str]]) -> bytes | Any:
+def _body(shape: StructureShape, output: Mapping[str, Any], headers: list[tuple[str, str]]) -> bytes | Any:
     payload = rest.payload_member(shape)
     if payload is None:
         members = rest.body_members(shape)
@@ -95,8 +94,9 @@ def _body(shape: StructureShape, output: Mapping[str, Any],
         return eventstream.encode_event_stream(member, value or (), _encode_body, _JSON)
     if member.type_name in ("blob", "string"):
         if not _has_header(headers, "content-type"):
-            headers.append(("Content-Type", "text/plain" if member.type_name == "string" else
-                            "application/octet-stream"))
+            headers.append(
+                ("Content-Type", "text/plain" if member.type_name == "string" else "application/octet-stream")
+            )
         if value is None:
             return b""
         return value.encode() if isinstance(value, str) else value
@@ -118,8 +118,9 @@ def serialize_response(operation: OperationModel, output: dict, request_id: str)
     return HttpResponse(bound_status or status, headers, body)
 
 
-def serialize_error(service: ServiceModel, operation: OperationModel | None, error: ServiceError,
-                    request_id: str) -> HttpResponse:
+def serialize_error(
+    service: ServiceModel, operation: OperationModel | None, error: ServiceError, request_id: str
+) -> HttpResponse:
     shape = error_shape(service, error.code)
     code = shape.name if shape is not None else error.code
     headers = [
@@ -134,8 +135,14 @@ def serialize_error(service: ServiceModel, operation: OperationModel | None, err
         bound = rest.serialize_bindings(shape, fields)[1]
         headers.extend((k, v) for k, v in bound if k.lower() != "x-amzn-errortype")
         body_shape_fields = {k: v for k, v in fields.items() if k in rest.body_members(shape)}
-        error = ServiceError(error.code, error.message, error.status, sender_fault=error.sender_fault,
-                             fields=body_shape_fields, headers=error.headers)
+        error = ServiceError(
+            error.code,
+            error.message,
+            error.status,
+            sender_fault=error.sender_fault,
+            fields=body_shape_fields,
+            headers=error.headers,
+        )
     headers.extend(error.headers.items())
     # `__type` repeats the code for SDKs that look only in the body; botocore prefers the header.
     document = {"__type": code, **error_document(shape, error, _WRITER)}

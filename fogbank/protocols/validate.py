@@ -122,8 +122,9 @@ def validate(shape: Shape | None, value: Any) -> list[Problem]:
     return problems
 
 
-def _check(shape: Shape, value: Any, path: tuple[str | int, ...], location: str | None,
-           problems: list[Problem]) -> None:
+def _check(
+    shape: Shape, value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]
+) -> None:
     kind = shape.type_name
     sensitive = bool(shape.metadata.get("sensitive"))
 
@@ -241,8 +242,10 @@ def validation_error(protocol: str, service_model: ServiceModel, problems: list[
                 "InvalidArgument",
                 first.describe(),
                 400,
-                fields={"ArgumentName": first.parameter, "ArgumentValue": "" if first.value is None
-                        else _show(first.value)},
+                fields={
+                    "ArgumentName": first.parameter,
+                    "ArgumentValue": "" if first.value is None else _show(first.value),
+                },
             )
         return ServiceError("InvalidInput", _coral_message(problems), 400)
     return ServiceError("ValidationException", _coral_message(problems), 400)

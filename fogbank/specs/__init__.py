@@ -8,6 +8,7 @@ each operation carrying a one-line `reason`.
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from pathlib import Path
@@ -36,7 +37,8 @@ def raw_model(name: str) -> dict[str, Any]:
     raw: dict[str, Any] = loader().load_service_model(name, "service-2")
     patch_file = PATCHES / f"{name}.json"
     if patch_file.exists():
-        raw = apply_patch(raw, json.loads(patch_file.read_text()))
+        # The loader caches the document it returns; patch a copy, not botocore's own.
+        raw = apply_patch(copy.deepcopy(raw), json.loads(patch_file.read_text()))
     return raw
 
 

@@ -252,4 +252,3 @@ def test_anonymous() -> None:
     request = HttpRequest("GET", "/bucket/key", headers={"host": "localhost"})
     principal, sig, secret = authenticate(request, now=now(), strict=True, lookup=lookup)
     assert principal.kind == "anonymous" and principal.account == "" and sig is None and secret is None
-

@@ -27,7 +27,8 @@ from tests.protocols.oracle import (
 )
 
 CBOR_SERVICES = tuple(
-    name for name in available_services()
+    name
+    for name in available_services()
     if "smithy-rpc-v2-cbor" in (service_model(name).metadata.get("protocols") or ())
 )
 
@@ -58,8 +59,12 @@ def test_modelled_error(service: str, shape_name: str) -> None:
 
 
 def _request(body: bytes) -> HttpRequest:
-    return HttpRequest("POST", "/service/GraniteServiceVersion20100801/operation/GetMetricData",
-                       headers={"smithy-protocol": "rpc-v2-cbor"}, body=io.BytesIO(body))
+    return HttpRequest(
+        "POST",
+        "/service/GraniteServiceVersion20100801/operation/GetMetricData",
+        headers={"smithy-protocol": "rpc-v2-cbor"},
+        body=io.BytesIO(body),
+    )
 
 
 @pytest.mark.parametrize("body", [b"\xa1", b"\xff", b"\x5f\x41"])
@@ -79,8 +84,9 @@ def test_timestamps_accept_tag_1_and_plain_numbers() -> None:
     operation = _op("cloudwatch", "GetMetricStatistics")
     expected = datetime(2024, 5, 17, 12, 34, 56, tzinfo=UTC)
     for value in (cbor2.CBORTag(1, 1715949296), 1715949296, 1715949296.0):
-        body = cbor2.dumps({"Namespace": "n", "MetricName": "m", "StartTime": value, "EndTime": value,
-                            "Period": 60})
+        body = cbor2.dumps(
+            {"Namespace": "n", "MetricName": "m", "StartTime": value, "EndTime": value, "Period": 60}
+        )
         assert codec.parse_request(operation, _request(body), {})["StartTime"] == expected
 
 

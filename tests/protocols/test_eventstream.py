@@ -34,8 +34,15 @@ def test_message_framing_and_every_header_type() -> None:
     moment = datetime(2024, 5, 17, 12, 34, 56, 789000, tzinfo=UTC)
     ident = uuid.UUID("12345678-1234-5678-1234-567812345678")
     headers = {
-        "t": True, "f": False, "i32": 7, "i64": 2**40, "neg": -3, "bytes": b"\x00\xff", "str": "ünï ✓",
-        "ts": moment, "uuid": ident,
+        "t": True,
+        "f": False,
+        "i32": 7,
+        "i64": 2**40,
+        "neg": -3,
+        "bytes": b"\x00\xff",
+        "str": "ünï ✓",
+        "ts": moment,
+        "uuid": ident,
         "byte": eventstream.HeaderValue(eventstream.BYTE, -2),
         "short": eventstream.HeaderValue(eventstream.SHORT, 300),
         "long": eventstream.HeaderValue(eventstream.LONG, 5),
@@ -44,8 +51,18 @@ def test_message_framing_and_every_header_type() -> None:
     (message,) = _decode(data)
     assert message.payload == b"payload \x00"
     assert message.headers == {
-        "t": True, "f": False, "i32": 7, "i64": 2**40, "neg": -3, "bytes": b"\x00\xff", "str": "ünï ✓",
-        "ts": 1715949296789, "uuid": ident.bytes, "byte": -2, "short": 300, "long": 5,
+        "t": True,
+        "f": False,
+        "i32": 7,
+        "i64": 2**40,
+        "neg": -3,
+        "bytes": b"\x00\xff",
+        "str": "ünï ✓",
+        "ts": 1715949296789,
+        "uuid": ident.bytes,
+        "byte": -2,
+        "short": 300,
+        "long": 5,
     }
 
 
@@ -63,8 +80,11 @@ def test_exception_and_error_messages() -> None:
     )
     assert exception.headers[":message-type"] == "exception"
     assert exception.headers[":exception-type"] == "Boom"
-    assert error.headers == {":message-type": "error", ":error-code": "InternalFailure",
-                             ":error-message": "broken"}
+    assert error.headers == {
+        ":message-type": "error",
+        ":error-code": "InternalFailure",
+        ":error-message": "broken",
+    }
 
 
 class _RawStream:
@@ -77,7 +97,7 @@ class _RawStream:
         # Re-chunk into small pieces: frames must survive arbitrary splits.
         data = b"".join(self._chunks)
         for i in range(0, len(data), 7):
-            yield data[i:i + 7]
+            yield data[i : i + 7]
 
     def close(self) -> None:
         return None
@@ -87,8 +107,12 @@ def _client_parse(protocol: str, service: str, operation_name: str, response: Ht
     operation = service_model(service).operation_model(operation_name)
     headers = HeadersDict(dict(response.headers))
     parsed = create_parser(protocol).parse(
-        {"status_code": response.status, "headers": headers, "body": _RawStream(response.body),
-         "context": {"operation_name": operation_name}},
+        {
+            "status_code": response.status,
+            "headers": headers,
+            "body": _RawStream(response.body),
+            "context": {"operation_name": operation_name},
+        },
         operation.output_shape,
     )
     return parsed
@@ -96,10 +120,20 @@ def _client_parse(protocol: str, service: str, operation_name: str, response: Ht
 
 def _kinesis_events(fail: bool) -> Iterator[dict[str, Any]]:
     arrival = datetime(2024, 5, 17, 12, 0, 0, 250000, tzinfo=UTC)
-    yield {"SubscribeToShardEvent": {
-        "Records": [{"SequenceNumber": "1", "Data": b"\x00data\xff", "PartitionKey": "pk",
-                     "ApproximateArrivalTimestamp": arrival}],
-        "ContinuationSequenceNumber": "1", "MillisBehindLatest": 0}}
+    yield {
+        "SubscribeToShardEvent": {
+            "Records": [
+                {
+                    "SequenceNumber": "1",
+                    "Data": b"\x00data\xff",
+                    "PartitionKey": "pk",
+                    "ApproximateArrivalTimestamp": arrival,
+                }
+            ],
+            "ContinuationSequenceNumber": "1",
+            "MillisBehindLatest": 0,
+        }
+    }
     if fail:
         raise ServiceError("ResourceNotFoundException", "shard gone")
 
@@ -112,8 +146,9 @@ def test_json_event_stream_round_trip_with_initial_response_and_modelled_excepti
     events = iter(parsed["EventStream"])
     first = next(events)["SubscribeToShardEvent"]
     assert first["Records"][0]["Data"] == b"\x00data\xff"
-    assert first["Records"][0]["ApproximateArrivalTimestamp"] == datetime(2024, 5, 17, 12, 0, 0, 250000,
-                                                                          tzinfo=UTC)
+    assert first["Records"][0]["ApproximateArrivalTimestamp"] == datetime(
+        2024, 5, 17, 12, 0, 0, 250000, tzinfo=UTC
+    )
     with pytest.raises(EventStreamError) as caught:
         next(events)
     assert caught.value.response["Error"] == {"Code": "ResourceNotFoundException", "Message": "shard gone"}
@@ -137,11 +172,13 @@ def test_rest_json_event_stream_payload_and_headers() -> None:
     output = {
         "StatusCode": 200,
         "ExecutedVersion": "$LATEST",
-        "EventStream": iter([
-            {"PayloadChunk": {"Payload": b"chunk-1"}},
-            {"PayloadChunk": {"Payload": b"chunk-2"}},
-            {"InvokeComplete": {"ErrorCode": "", "LogResult": "bG9n"}},
-        ]),
+        "EventStream": iter(
+            [
+                {"PayloadChunk": {"Payload": b"chunk-1"}},
+                {"PayloadChunk": {"Payload": b"chunk-2"}},
+                {"InvokeComplete": {"ErrorCode": "", "LogResult": "bG9n"}},
+            ]
+        ),
     }
     response = rest_json.serialize_response(operation, output, "r")
     assert response.header("x-amz-executed-version") == "$LATEST"
@@ -155,8 +192,11 @@ def test_rest_json_event_stream_payload_and_headers() -> None:
 def test_cbor_event_stream_bodies_are_cbor() -> None:
     # No CBOR model streams today; the same framing carries CBOR bodies when one does.
     shape = service_model("kinesis").operation_model("SubscribeToShard").output_shape
-    frames = b"".join(json_codec.initial_response_stream(
-        shape, {"EventStream": _kinesis_events(fail=False)}, cbor._encode_body, cbor.CONTENT_TYPE))
+    frames = b"".join(
+        json_codec.initial_response_stream(
+            shape, {"EventStream": _kinesis_events(fail=False)}, cbor._encode_body, cbor.CONTENT_TYPE
+        )
+    )
     initial, event = _decode(frames)
     assert initial.headers[":event-type"] == "initial-response"
     assert event.headers[":content-type"] == "application/cbor"

@@ -26,8 +26,22 @@ from tests.protocols.oracle import (
     parse_with_botocore,
 )
 
-JSON_SERVICES = ("dynamodb", "kms", "sqs", "logs", "kinesis", "codecommit", "ecr", "ecs", "codebuild",
-                 "cloudwatch", "secretsmanager", "ssm", "events", "stepfunctions")
+JSON_SERVICES = (
+    "dynamodb",
+    "kms",
+    "sqs",
+    "logs",
+    "kinesis",
+    "codecommit",
+    "ecr",
+    "ecs",
+    "codebuild",
+    "cloudwatch",
+    "secretsmanager",
+    "ssm",
+    "events",
+    "stepfunctions",
+)
 
 
 def _op(service: str, name: str) -> OperationModel:
@@ -106,8 +120,9 @@ def test_timestamps_read_epoch_numbers_and_text() -> None:
     operation = _op("kinesis", "GetShardIterator")
     expected = datetime(2024, 5, 17, 12, 34, 56, 789000, tzinfo=UTC)
     for raw in (1715949296.789, '"2024-05-17T12:34:56.789Z"'):
-        body = ('{"StreamName": "s", "ShardId": "x", "ShardIteratorType": "AT_TIMESTAMP", '
-                f'"Timestamp": {raw}}}')
+        body = (
+            f'{{"StreamName": "s", "ShardId": "x", "ShardIteratorType": "AT_TIMESTAMP", "Timestamp": {raw}}}'
+        )
         parsed = json_codec.parse_request(operation, _request(body.encode()), {})
         assert parsed["Timestamp"] == expected
 
@@ -133,7 +148,9 @@ def test_error_body_has_type_and_message() -> None:
     response = _error("dynamodb", ServiceError("ResourceNotFoundException", "Requested resource not found"))
     assert response.status == 400
     assert json.loads(bytes(response.body)) == {
-        "__type": "ResourceNotFoundException", "message": "Requested resource not found"}
+        "__type": "ResourceNotFoundException",
+        "message": "Requested resource not found",
+    }
     assert response.header("x-amzn-query-error") is None
 
 

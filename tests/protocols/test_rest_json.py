@@ -27,8 +27,20 @@ from tests.protocols.oracle import (
     parse_with_botocore,
 )
 
-REST_JSON_SERVICES = ("xray", "lambda", "apigateway", "glacier", "eks", "efs", "batch", "appsync",
-                      "apigatewayv2", "iot", "mediaconvert", "lexv2-runtime")
+REST_JSON_SERVICES = (
+    "xray",
+    "lambda",
+    "apigateway",
+    "glacier",
+    "eks",
+    "efs",
+    "batch",
+    "appsync",
+    "apigatewayv2",
+    "iot",
+    "mediaconvert",
+    "lexv2-runtime",
+)
 
 
 def _op(service: str, name: str) -> OperationModel:
@@ -61,8 +73,9 @@ def test_modelled_error(service: str, shape_name: str) -> None:
     assert not diff, "\n".join(diff)
 
 
-def _request(method: str, path: str, query: str = "", headers: dict[str, str] | None = None,
-             body: bytes = b"") -> HttpRequest:
+def _request(
+    method: str, path: str, query: str = "", headers: dict[str, str] | None = None, body: bytes = b""
+) -> HttpRequest:
     return HttpRequest(method, path, query, headers or {}, io.BytesIO(body))
 
 
@@ -96,8 +109,12 @@ def test_blob_payload_is_bytes_and_absent_when_empty() -> None:
 def test_querystring_list_map_and_literal_keys() -> None:
     # apigateway GetExport: a querystring map (parameters) beside a header (accepts).
     operation = _op("apigateway", "GetExport")
-    request = _request("GET", "/restapis/a/stages/s/exports/swagger", "extensions=postman&x=1",
-                       {"accept": "application/yaml"})
+    request = _request(
+        "GET",
+        "/restapis/a/stages/s/exports/swagger",
+        "extensions=postman&x=1",
+        {"accept": "application/yaml"},
+    )
     labels = {"restapi_id": "a", "stage_name": "s", "export_type": "swagger"}
     parsed = codec.parse_request(operation, request, labels)
     assert parsed["parameters"] == {"extensions": "postman", "x": "1"}
@@ -147,7 +164,10 @@ def test_error_names_code_in_header_and_body() -> None:
     assert response.status == 404
     assert response.header("x-amzn-errortype") == "ResourceNotFoundException"
     assert json.loads(bytes(response.body)) == {
-        "__type": "ResourceNotFoundException", "Type": "User", "Message": "Function not found: f"}
+        "__type": "ResourceNotFoundException",
+        "Type": "User",
+        "Message": "Function not found: f",
+    }
 
 
 def test_error_header_members_go_to_headers() -> None:
@@ -159,8 +179,9 @@ def test_error_header_members_go_to_headers() -> None:
 
 
 def test_unmodelled_error() -> None:
-    response = codec.serialize_error(service_model("xray"), None, ServiceError("AccessDeniedException", "no"),
-                                     REQUEST_ID)
+    response = codec.serialize_error(
+        service_model("xray"), None, ServiceError("AccessDeniedException", "no"), REQUEST_ID
+    )
     parsed = parse_with_botocore("rest-json", _op("xray", "GetGroups"), response)
     assert parsed["Error"] == {"Code": "AccessDeniedException", "Message": "no"}
 

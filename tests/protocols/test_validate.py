@@ -21,10 +21,17 @@ def test_valid_input_has_no_problems() -> None:
     assert validate(None, {}) == []
 
 
-@pytest.mark.parametrize(("service", "operation"), [
-    ("dynamodb", "CreateTable"), ("kms", "Encrypt"), ("lambda", "Invoke"), ("sqs", "SendMessage"),
-    ("iam", "CreateRole"), ("logs", "PutLogEvents"),
-])
+@pytest.mark.parametrize(
+    ("service", "operation"),
+    [
+        ("dynamodb", "CreateTable"),
+        ("kms", "Encrypt"),
+        ("lambda", "Invoke"),
+        ("sqs", "SendMessage"),
+        ("iam", "CreateRole"),
+        ("logs", "PutLogEvents"),
+    ],
+)
 def test_generated_inputs_are_valid(service: str, operation: str) -> None:
     model = service_model(service).operation_model(operation)
     assert validate(model.input_shape, generate_input(model)) == []
@@ -35,8 +42,10 @@ def test_missing_required_member_in_aws_words() -> None:
     assert problems == [Problem(("UserName",), "required")]
     error = validation_error("query", service_model("iam"), problems)
     assert (error.code, error.status) == ("ValidationError", 400)
-    assert error.message == ("1 validation error detected: Value null at 'userName' failed to satisfy "
-                             "constraint: Member must not be null")
+    assert error.message == (
+        "1 validation error detected: Value null at 'userName' failed to satisfy "
+        "constraint: Member must not be null"
+    )
 
 
 def test_several_problems_are_joined() -> None:
@@ -63,15 +72,18 @@ def test_enum_length_range_and_pattern() -> None:
     assert ("tableName", "max_length") in problems
     assert ("attributeDefinitions.1.member.attributeType", "enum") in problems
     described = [p.describe() for p in validate(shape, value) if p.constraint == "enum"][0]
-    assert described == ("Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to satisfy "
-                         "constraint: Member must satisfy enum value set: [S, N, B]")
+    assert described == (
+        "Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [S, N, B]"
+    )
     pattern = validate(_input("iam", "CreateUser"), {"UserName": "!!!"})
     assert [p.constraint for p in pattern] == ["pattern"]
 
 
 def test_types_are_checked() -> None:
-    problems = validate(_input("dynamodb", "Query"), {"TableName": "table", "Limit": "5",
-                                                      "ConsistentRead": 1})
+    problems = validate(
+        _input("dynamodb", "Query"), {"TableName": "table", "Limit": "5", "ConsistentRead": 1}
+    )
     assert {(p.path, p.constraint) for p in problems} == {(("Limit",), "type"), (("ConsistentRead",), "type")}
     problems = validate(_input("dynamodb", "Query"), {"TableName": "table", "Limit": True})
     assert problems[0].constraint == "type"
@@ -80,12 +92,22 @@ def test_types_are_checked() -> None:
 def test_timestamps_blobs_and_streams() -> None:
     assert validate(_input("kms", "Decrypt"), {"CiphertextBlob": b"x"}) == []
     assert validate(_input("kms", "Decrypt"), {"CiphertextBlob": b""})[0].constraint == "min_length"
-    assert validate(_input("glacier", "UploadArchive"),
-                    {"vaultName": "v", "accountId": "-", "body": io.BytesIO(b"")}) == []
-    assert validate(_input("cloudwatch", "GetMetricStatistics"), {
-        "Namespace": "n", "MetricName": "m", "StartTime": datetime.now(UTC), "EndTime": "yesterday",
-        "Period": 60,
-    })[0].path == ("EndTime",)
+    assert (
+        validate(
+            _input("glacier", "UploadArchive"), {"vaultName": "v", "accountId": "-", "body": io.BytesIO(b"")}
+        )
+        == []
+    )
+    assert validate(
+        _input("cloudwatch", "GetMetricStatistics"),
+        {
+            "Namespace": "n",
+            "MetricName": "m",
+            "StartTime": datetime.now(UTC),
+            "EndTime": "yesterday",
+            "Period": 60,
+        },
+    )[0].path == ("EndTime",)
 
 
 def test_sensitive_values_are_not_shown() -> None:
@@ -97,8 +119,10 @@ def test_query_parameter_style_services() -> None:
     problems = validate(_input("sqs", "CreateQueue"), {})
     for protocol in ("query", "json"):
         error = validation_error(protocol, service_model("sqs"), problems)
-        assert (error.code, error.message) == ("MissingParameter",
-                                               "The request must contain the parameter QueueName")
+        assert (error.code, error.message) == (
+            "MissingParameter",
+            "The request must contain the parameter QueueName",
+        )
     error = validation_error("ec2", service_model("ec2"), validate(_input("ec2", "RunInstances"), {}))
     assert error.code == "MissingParameter"
     bad = validate(_input("cloudwatch", "ListMetrics"), {"Namespace": ""})

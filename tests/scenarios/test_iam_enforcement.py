@@ -77,7 +77,8 @@ def test_read_only_s3_allows_get_and_denies_put(server: FogbankServer) -> None:
     read_only = policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
     make, _ = user_with_policies(server, account, "reader", {"s3-read": read_only})
     s3 = make("s3")
-    assert _error(lambda: s3.get_object(Bucket="b", Key="k"))["Error"]["Code"] == "NotImplemented"
+    # Allowed: the call reaches S3, which has no such bucket.
+    assert _error(lambda: s3.get_object(Bucket="b", Key="k"))["Error"]["Code"] == "NoSuchBucket"
     denied = _error(lambda: s3.put_object(Bucket="b", Key="k", Body=b"x"))
     assert denied["Error"]["Code"] == "AccessDenied"
     assert denied["ResponseMetadata"]["HTTPStatusCode"] == 403

@@ -12,12 +12,12 @@ CALLS = [
     ("iam", "list_server_certificates", {}, "query"),
     ("ec2", "describe_vpcs", {}, "ec2"),
     ("dynamodb", "list_tables", {}, "json"),
-    ("kms", "list_keys", {}, "json"),
+    ("kms", "describe_custom_key_stores", {}, "json"),
     ("sqs", "list_queues", {}, "json"),
     ("lambda", "list_functions", {}, "rest-json"),
     ("apigateway", "get_rest_apis", {}, "rest-json"),
-    ("s3", "list_buckets", {}, "rest-xml"),
-    ("s3", "get_object", {"Bucket": "some-bucket", "Key": "a/b ü.txt"}, "rest-xml"),
+    ("s3", "get_bucket_analytics_configuration", {"Bucket": "some-bucket", "Id": "a b"}, "rest-xml"),
+    ("s3", "get_bucket_inventory_configuration", {"Bucket": "some-bucket", "Id": "ü"}, "rest-xml"),
     ("route53", "list_hosted_zones", {}, "rest-xml"),
     ("cloudwatch", "list_metrics", {}, "cbor"),
 ]
@@ -40,10 +40,9 @@ def test_not_implemented(
     assert api.meta.service_model.service_name in response["Error"]["Message"]
 
 
-def test_streaming_checksum_upload_over_https_is_decoded_then_not_implemented(client: Any) -> None:
-    """boto3 sends aws-chunked with a CRC trailer over HTTPS: the body decodes, then 501."""
+def test_streaming_checksum_upload_over_https_is_decoded_then_dispatched(client: Any) -> None:
+    """boto3 sends aws-chunked with a CRC trailer over HTTPS: the body decodes, then PutObject answers."""
     s3 = client("s3", tls=True)
     with pytest.raises(ClientError) as error:
         s3.put_object(Bucket="some-bucket", Key="k", Body=b"x" * 70_000, ChecksumAlgorithm="CRC32")
-    assert error.value.response["Error"]["Code"] == "NotImplemented"
-    assert "PutObject" in error.value.response["Error"]["Message"]
+    assert error.value.response["Error"]["Code"] == "NoSuchBucket"

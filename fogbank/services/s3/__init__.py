@@ -9,3 +9,15 @@ from fogbank.services import Service
 __all__ = ["service"]
 
 service = Service("s3", schema=files(__name__).joinpath("schema.sql").read_text(encoding="utf-8"))
+
+from fogbank.services.s3 import (  # noqa: E402,F401
+    attributes,
+    buckets,
+    copy,
+    listings,
+    multipart,
+    objects,
+    restore,
+    tagging,
+    versions,
+)

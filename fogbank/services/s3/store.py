@@ -8,6 +8,8 @@ account "" and region "", keyed by its name:
         Suspended), Tags [{Key, Value}], and the bucket's sub-resources as later services add them
         (Policy, Acl, Ownership, PublicAccessBlock, Encryption, Lifecycle, Cors, Website, Notification,
         ObjectLock, …), each under its AWS name.
+    kind "owned-bucket"  account = the owner, key Name
+        Region, CreationDate: the owner's index of its buckets (ListBuckets, the bucket quota)
 
 An object version is a row of `s3_objects`; its bytes are a list of segments in the blob store
 (`body`: JSON [[digest, size], …]): one segment for a PutObject, one per part for a completed multipart

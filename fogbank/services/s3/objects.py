@@ -1,0 +1,276 @@
+"""PutObject, GetObject and HeadObject: object bytes streamed to and from the blob store.
+
+PutObject streams the decoded request body into the blob store, computing the MD5 ETag in the same
+pass, before it touches the database: the request's write transaction starts at its first statement,
+so no other writer waits while the bytes go to disk. GetObject answers with an iterator over the blob
+segments (at most 1 MiB at a time), so no object is ever held whole in memory.
+
+`object_meta` (the metadata a request sets) and `object_output` (the headers GET and HEAD report) are
+shared with CopyObject and multipart uploads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from fogbank.context import Context
+from fogbank.errors import ServiceError
+from fogbank.services.s3 import service
+from fogbank.services.s3.buckets import require_bucket
+from fogbank.services.s3.checksums import body_checksum, members, object_members
+from fogbank.services.s3.conditions import check_read, etag_matches, precondition_failed
+from fogbank.services.s3.objects_store import ObjectVersion, get_latest, put_version, read_segments
+from fogbank.services.s3.restore import readable, restore_header
+from fogbank.services.s3.tagging import parse_tagging_header
+from fogbank.services.s3.versions import resolve, version_header
+from fogbank.state.blobs import CHUNK_SIZE
+
+__all__ = ["MAX_USER_METADATA", "check_write", "no_such_key", "object_meta", "object_output", "tx_latest"]
+
+MAX_USER_METADATA = 2048  # bytes of user metadata keys and values, as AWS counts them
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_SYSTEM_METADATA = ("ContentType", "ContentEncoding", "ContentDisposition", "CacheControl", "ContentLanguage")
+_OVERRIDES = {
+    "ResponseCacheControl": "CacheControl",
+    "ResponseContentDisposition": "ContentDisposition",
+    "ResponseContentEncoding": "ContentEncoding",
+    "ResponseContentLanguage": "ContentLanguage",
+    "ResponseContentType": "ContentType",
+    "ResponseExpires": "Expires",
+}
+
+
+def no_such_key(key: str) -> ServiceError:
+    return ServiceError("NoSuchKey", "The specified key does not exist.", 404, fields={"Key": key})
+
+
+def object_meta(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    """The metadata a PutObject-like request sets: system headers, user metadata, owner, tags."""
+    user = request.get("Metadata") or {}
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in user.items())
+    if size > MAX_USER_METADATA:
+        raise ServiceError(
+            "MetadataTooLarge",
+            "Your metadata headers exceed the maximum allowed metadata size",
+            400,
+            fields={"Size": size, "MaxSizeAllowed": MAX_USER_METADATA},
+        )
+    meta: dict[str, Any] = {"ContentType": request.get("ContentType") or "binary/octet-stream"}
+    for name in _SYSTEM_METADATA[1:]:
+        if request.get(name):
+            meta[name] = request[name]
+    if request.get("Expires") is not None:
+        meta["Expires"] = request["Expires"].timestamp()
+    if request.get("WebsiteRedirectLocation"):
+        meta["WebsiteRedirectLocation"] = request["WebsiteRedirectLocation"]
+    if user:
+        meta["Metadata"] = dict(user)
+    if request.get("Tagging"):
+        meta["TagSet"] = parse_tagging_header(request["Tagging"])
+    meta["Owner"] = ctx.account
+    return meta
+
+
+def object_output(
+    bucket: dict[str, Any], version: ObjectVersion, now: float, request: dict[str, Any]
+) -> dict[str, Any]:
+    """The headers GetObject and HeadObject report for a version (not its length or range)."""
+    meta = version.meta
+    out: dict[str, Any] = {
+        "ETag": version.etag,
+        "LastModified": datetime.fromtimestamp(int(version.last_modified), UTC),
+        "AcceptRanges": "bytes",
+        "ContentType": meta.get("ContentType", "binary/octet-stream"),
+    }
+    for name in _SYSTEM_METADATA[1:]:
+        if meta.get(name):
+            out[name] = meta[name]
+    if meta.get("Expires") is not None:
+        out["Expires"] = datetime.fromtimestamp(meta["Expires"], UTC)
+    if meta.get("WebsiteRedirectLocation"):
+        out["WebsiteRedirectLocation"] = meta["WebsiteRedirectLocation"]
+    if meta.get("Metadata"):
+        out["Metadata"] = meta["Metadata"]
+    if version.storage_class != "STANDARD":
+        out["StorageClass"] = version.storage_class
+    if meta.get("TagSet"):
+        out["TagCount"] = len(meta["TagSet"])
+    restore = restore_header(meta, now)
+    if restore is not None:
+        out["Restore"] = restore
+    out.update(version_header(bucket, version))
+    ranged = bool(request.get("Range"))
+    out.update(
+        object_members(
+            meta, request.get("ChecksumMode"), part_number=request.get("PartNumber"), ranged=ranged
+        )
+    )
+    for parameter, member in _OVERRIDES.items():
+        if request.get(parameter) is not None:
+            out[member] = request[parameter]
+    return out
+
+
+@service.handler("PutObject")
+def put_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    md5 = hashlib.md5()
+    checksum = body_checksum(ctx)
+    hashers = [md5, *checksum.hashers]
+    body = request.get("Body")
+    blobs = ctx.db.blobs
+    blob = blobs.write(body, extra=hashers) if body is not None else blobs.write_bytes(b"", hashers)
+    tx = ctx.tx
+    assert tx is not None
+    bucket = require_bucket(ctx, request["Bucket"])
+    key = request["Key"]
+    meta = object_meta(ctx, request)
+    if request.get("IfNoneMatch") is not None or request.get("IfMatch") is not None:
+        check_write(tx_latest(ctx, bucket["Name"], key), request, key)
+    version = put_version(
+        tx,
+        bucket["Name"],
+        key,
+        bucket.get("Versioning", ""),
+        segments=[(blob.digest, blob.size)],
+        size=blob.size,
+        etag=f'"{md5.hexdigest()}"',
+        now=ctx.clock.time(),
+        storage_class=request.get("StorageClass") or "STANDARD",
+        meta=meta,
+        checksums={**checksum.values(), "Type": "FULL_OBJECT"},
+    )
+    out: dict[str, Any] = {"ETag": version.etag, **members(version.meta.get("Checksum"))}
+    out.update(version_header(bucket, version))
+    return out
+
+
+def tx_latest(ctx: Context, bucket: str, key: str) -> ObjectVersion | None:
+    """The key's current object, or None when it has none (or its latest version is a delete marker)."""
+    assert ctx.tx is not None
+    latest = get_latest(ctx.tx, bucket, key)
+    return None if latest is None or latest.is_delete_marker else latest
+
+
+def check_write(current: ObjectVersion | None, request: dict[str, Any], key: str) -> None:
+    """Conditional writes: If-None-Match: * refuses to overwrite, If-Match to write anything else."""
+    if_none_match = request.get("IfNoneMatch")
+    if if_none_match is not None:
+        if if_none_match.strip() != "*":
+            raise ServiceError(
+                "NotImplemented",
+                "A header you provided implies functionality that is not implemented",
+                501,
+                fields={"Header": "If-None-Match"},
+            )
+        if current is not None:
+            raise precondition_failed("If-None-Match")
+    if_match = request.get("IfMatch")
+    if if_match is not None:
+        if current is None:
+            raise no_such_key(key)
+        if not etag_matches(if_match, current.etag):
+            raise precondition_failed("If-Match")
+
+
+def _part_range(version: ObjectVersion, part_number: int) -> tuple[int, int]:
+    """Byte range [start, end) of one part of the object; a single-part object has only part 1."""
+    parts = version.meta.get("Parts")
+    if not parts:
+        if part_number != 1:
+            raise _invalid_part_number(version.size)
+        return 0, version.size
+    if part_number > len(parts):
+        raise _invalid_part_number(version.size)
+    start = sum(int(p["Size"]) for p in parts[: part_number - 1])
+    return start, start + int(parts[part_number - 1]["Size"])
+
+
+def _invalid_part_number(size: int) -> ServiceError:
+    return ServiceError(
+        "InvalidPartNumber",
+        "The requested partnumber is not satisfiable",
+        416,
+        fields={"ActualObjectSize": size},
+    )
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """[start, end) of a single Range header; None for one S3 ignores (malformed or several ranges)."""
+    match = _RANGE.fullmatch(header.strip())
+    if match is None:
+        return None
+    first, last = match.groups()
+    if first == "" and last == "":
+        return None
+    if first == "":
+        length = int(last)
+        if length == 0 or size == 0:
+            raise _invalid_range(header, size)
+        return max(0, size - length), size
+    start = int(first)
+    end = size if last == "" else min(int(last) + 1, size)
+    if last != "" and int(last) < start:
+        return None
+    if start >= size:
+        raise _invalid_range(header, size)
+    return start, end
+
+
+def _invalid_range(header: str, size: int) -> ServiceError:
+    return ServiceError(
+        "InvalidRange",
+        "The requested range is not satisfiable",
+        416,
+        fields={"RangeRequested": header, "ActualObjectSize": size},
+        headers={"Content-Range": f"bytes */{size}"},
+    )
+
+
+def _read(ctx: Context, request: dict[str, Any], head: bool) -> dict[str, Any]:
+    bucket = require_bucket(ctx, request["Bucket"])
+    version = resolve(ctx, bucket, request["Key"], request.get("VersionId"), "HEAD" if head else "GET")
+    now = ctx.clock.time()
+    if not head and not readable(version, now):
+        raise ServiceError(
+            "InvalidObjectState",
+            "The operation is not valid for the object's storage class",
+            403,
+            fields={"StorageClass": version.storage_class},
+        )
+    check_read(version, request, now)
+    out = object_output(bucket, version, now, request)
+    span: tuple[int, int] | None = None
+    part_number = request.get("PartNumber")
+    if part_number is not None:
+        if request.get("Range"):
+            raise ServiceError(
+                "InvalidRequest", "Cannot specify both Range header and partNumber query parameter", 400
+            )
+        span = _part_range(version, part_number)
+        if version.meta.get("Parts"):
+            out["PartsCount"] = len(version.meta["Parts"])
+    elif request.get("Range"):
+        span = _byte_range(request["Range"], version.size)
+    start, end = span if span is not None else (0, version.size)
+    out["ContentLength"] = end - start
+    if span is not None:
+        out["ContentRange"] = f"bytes {start}-{max(start, end - 1)}/{version.size}"
+        out["StatusCode"] = 206
+    if not head:
+        pieces = read_segments(ctx.db.blobs, version.segments, start, end)
+        # A body of one piece is read here: streaming it would cost the server two more thread hops.
+        out["Body"] = b"".join(pieces) if end - start <= CHUNK_SIZE else pieces
+    return out
+
+
+@service.handler("GetObject")
+def get_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    return _read(ctx, request, head=False)
+
+
+@service.handler("HeadObject")
+def head_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    return _read(ctx, request, head=True)
