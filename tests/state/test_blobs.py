@@ -2,14 +2,16 @@
 
 import hashlib
 import io
+import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from fogbank.state.blobs import BlobStore
+from fogbank.state.blobs import BlobRef, BlobStore
 
 
 @pytest.fixture(params=[False, True], ids=["no-fsync", "fsync"])
@@ -132,3 +134,28 @@ def test_a_200_mib_stream_is_never_held_in_memory(tmp_path: Path) -> None:
     )
     growth_kib = int(result.stdout.strip())
     assert growth_kib < 16 * 1024, f"peak RSS grew by {growth_kib} KiB while streaming 200 MiB"
+
+
+def test_adopt_links_a_named_spool_without_copying(store: BlobStore, tmp_path: Path) -> None:
+    data = b"spooled upload" * 100_000
+    digest = hashlib.sha256(data).hexdigest()
+    with tempfile.NamedTemporaryFile(dir=tmp_path) as spool:
+        spool.write(data)
+        ref = store.adopt(spool, digest, len(data))  # type: ignore[arg-type]
+        assert os.path.samefile(spool.name, store.path(digest))
+    # Closing the spool removed its own name only.
+    assert ref == BlobRef(digest, len(data))
+    assert store.path(digest).read_bytes() == data
+    assert list((store.root / "tmp").iterdir()) == []
+    # The same bytes again: the stored copy stands.
+    assert store.adopt(io.BytesIO(data), digest, len(data)) == ref
+
+
+def test_adopt_copies_a_body_without_a_name(store: BlobStore) -> None:
+    data = b"in memory"
+    digest = hashlib.sha256(data).hexdigest()
+    body = io.BytesIO(data)
+    body.read()
+    assert store.adopt(body, digest, len(data)) == BlobRef(digest, len(data))
+    assert store.path(digest).read_bytes() == data
+    assert list((store.root / "tmp").iterdir()) == []

@@ -16,7 +16,7 @@ from fogbank.services.iam.iam_pagination import page
 from fogbank.services.iam.ids import unique_id
 from fogbank.services.iam.roles import LISTED, profiles_of
 from fogbank.services.iam.roles import public as public_role
-from fogbank.services.iam.tags import check_tags, list_tags, tag, untag
+from fogbank.services.iam.tags import check_tags, tagging_operations
 from fogbank.state import Transaction
 
 __all__ = ["public"]
@@ -130,24 +130,8 @@ def remove_role_from_instance_profile(ctx: Context, request: dict[str, Any]) -> 
     return {}
 
 
-@service.handler("TagInstanceProfile")
-def tag_instance_profile(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    tx = tx_of(ctx)
-    doc = get(tx, KIND, ctx.account, request["InstanceProfileName"])
-    tag(doc, request["Tags"])
-    put(tx, KIND, ctx.account, doc["InstanceProfileName"], doc)
-    return {}
-
-
-@service.handler("UntagInstanceProfile")
-def untag_instance_profile(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    tx = tx_of(ctx)
-    doc = get(tx, KIND, ctx.account, request["InstanceProfileName"])
-    untag(doc, request["TagKeys"])
-    put(tx, KIND, ctx.account, doc["InstanceProfileName"], doc)
-    return {}
-
-
-@service.handler("ListInstanceProfileTags")
-def list_instance_profile_tags(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    return list_tags(get(tx_of(ctx), KIND, ctx.account, request["InstanceProfileName"]), request)
+tagging_operations(
+    "InstanceProfile",
+    find=lambda ctx, request, _operation: get(tx_of(ctx), KIND, ctx.account, request["InstanceProfileName"]),
+    save=lambda ctx, doc: put(tx_of(ctx), KIND, ctx.account, doc["InstanceProfileName"], doc),
+)

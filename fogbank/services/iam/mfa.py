@@ -19,7 +19,7 @@ from fogbank.services.iam import service, store
 from fogbank.services.iam.entities import as_time, now, scan, tx_of
 from fogbank.services.iam.iam_pagination import page
 from fogbank.services.iam.owners import named_user, users_by_id
-from fogbank.services.iam.tags import check_tags, list_tags, tag, untag
+from fogbank.services.iam.tags import check_tags, tagging_operations
 from fogbank.state import Transaction
 
 __all__ = ["MAX_DEVICES_PER_USER", "verify_mfa_code"]
@@ -246,24 +246,8 @@ def get_mfa_device(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@service.handler("TagMFADevice")
-def tag_mfa_device(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    tx = tx_of(ctx)
-    device = _require_device(tx, ctx.account, request["SerialNumber"])
-    tag(device, request["Tags"])
-    _save(tx, ctx.account, device)
-    return {}
-
-
-@service.handler("UntagMFADevice")
-def untag_mfa_device(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    tx = tx_of(ctx)
-    device = _require_device(tx, ctx.account, request["SerialNumber"])
-    untag(device, request["TagKeys"])
-    _save(tx, ctx.account, device)
-    return {}
-
-
-@service.handler("ListMFADeviceTags")
-def list_mfa_device_tags(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    return list_tags(_require_device(tx_of(ctx), ctx.account, request["SerialNumber"]), request)
+tagging_operations(
+    "MFADevice",
+    find=lambda ctx, request, _operation: _require_device(tx_of(ctx), ctx.account, request["SerialNumber"]),
+    save=lambda ctx, doc: _save(tx_of(ctx), ctx.account, doc),
+)

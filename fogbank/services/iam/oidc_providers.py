@@ -14,7 +14,7 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.iam import service, store
 from fogbank.services.iam.entities import as_time, now, scan, tx_of
-from fogbank.services.iam.tags import check_tags, list_tags, tag, untag
+from fogbank.services.iam.tags import check_tags, tagging_operations
 from fogbank.state import Transaction
 
 __all__ = ["oidc_provider"]
@@ -155,22 +155,8 @@ def update_thumbprint(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-@service.handler("TagOpenIDConnectProvider")
-def tag_open_id_connect_provider(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _require(ctx, request["OpenIDConnectProviderArn"])
-    tag(doc, request["Tags"])
-    _save(ctx, doc)
-    return {}
-
-
-@service.handler("UntagOpenIDConnectProvider")
-def untag_open_id_connect_provider(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _require(ctx, request["OpenIDConnectProviderArn"])
-    untag(doc, request["TagKeys"])
-    _save(ctx, doc)
-    return {}
-
-
-@service.handler("ListOpenIDConnectProviderTags")
-def list_open_id_connect_provider_tags(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    return list_tags(_require(ctx, request["OpenIDConnectProviderArn"]), request)
+tagging_operations(
+    "OpenIDConnectProvider",
+    find=lambda ctx, request, _operation: _require(ctx, request["OpenIDConnectProviderArn"]),
+    save=_save,
+)

@@ -27,7 +27,7 @@ from fogbank.services.iam.entities import (
 from fogbank.services.iam.iam_pagination import page
 from fogbank.services.iam.ids import unique_id
 from fogbank.services.iam.managed import ManagedPolicy, list_managed_policies, managed_policy
-from fogbank.services.iam.tags import check_tags, list_tags, tag, untag
+from fogbank.services.iam.tags import check_tags, tagging_operations
 from fogbank.state import Transaction
 
 __all__ = [
@@ -241,22 +241,10 @@ def delete_policy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-@service.handler("TagPolicy")
-def tag_policy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = customer(ctx, request["PolicyArn"], "TagPolicy")
-    tag(doc, request["Tags"])
-    save(tx_of(ctx), ctx.account, doc)
-    return {}
+def _tagged_policy(ctx: Context, request: dict[str, Any], operation: str) -> dict[str, Any]:
+    if operation == "ListPolicyTags":  # AWS managed policies' tags may be read, not changed
+        return require(tx_of(ctx), ctx.account, request["PolicyArn"])
+    return customer(ctx, request["PolicyArn"], operation)
 
 
-@service.handler("UntagPolicy")
-def untag_policy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = customer(ctx, request["PolicyArn"], "UntagPolicy")
-    untag(doc, request["TagKeys"])
-    save(tx_of(ctx), ctx.account, doc)
-    return {}
-
-
-@service.handler("ListPolicyTags")
-def list_policy_tags(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    return list_tags(require(tx_of(ctx), ctx.account, request["PolicyArn"]), request)
+tagging_operations("Policy", find=_tagged_policy, save=lambda ctx, doc: save(tx_of(ctx), ctx.account, doc))

@@ -28,7 +28,7 @@ from fogbank.services.iam.entities import (
 from fogbank.services.iam.iam_pagination import page
 from fogbank.services.iam.ids import unique_id
 from fogbank.services.iam.policies import boundary
-from fogbank.services.iam.tags import check_tags, list_tags, tag, untag
+from fogbank.services.iam.tags import check_tags, tagging_operations
 from fogbank.state import Transaction
 
 __all__ = ["LISTED", "modifiable", "profiles_of", "public"]
@@ -238,25 +238,11 @@ def delete_role(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     raise ServiceError("DeleteConflict", f"Cannot delete entity, must {problem} first.", 409)
 
 
-@service.handler("TagRole")
-def tag_role(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    tx, doc = _change(ctx, request["RoleName"])
-    tag(doc, request["Tags"])
-    put(tx, KIND, ctx.account, doc["RoleName"], doc)
-    return {}
-
-
-@service.handler("UntagRole")
-def untag_role(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    tx, doc = _change(ctx, request["RoleName"])
-    untag(doc, request["TagKeys"])
-    put(tx, KIND, ctx.account, doc["RoleName"], doc)
-    return {}
-
-
-@service.handler("ListRoleTags")
-def list_role_tags(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    return list_tags(get(tx_of(ctx), KIND, ctx.account, request["RoleName"]), request)
+tagging_operations(
+    "Role",
+    find=lambda ctx, request, _operation: get(tx_of(ctx), KIND, ctx.account, request["RoleName"]),
+    save=lambda ctx, doc: put(tx_of(ctx), KIND, ctx.account, doc["RoleName"], doc),
+)
 
 
 @service.handler("PutRolePermissionsBoundary")

@@ -19,7 +19,7 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.iam import service, store
 from fogbank.services.iam.entities import as_time, now, scan, tx_of
-from fogbank.services.iam.tags import check_tags, list_tags, tag, untag
+from fogbank.services.iam.tags import check_tags, tagging_operations
 from fogbank.state import Transaction
 
 __all__ = ["saml_provider"]
@@ -173,22 +173,8 @@ def delete_saml_provider(ctx: Context, request: dict[str, Any]) -> dict[str, Any
     return {}
 
 
-@service.handler("TagSAMLProvider")
-def tag_saml_provider(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _require(ctx, request["SAMLProviderArn"])
-    tag(doc, request["Tags"])
-    _save(ctx, doc)
-    return {}
-
-
-@service.handler("UntagSAMLProvider")
-def untag_saml_provider(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _require(ctx, request["SAMLProviderArn"])
-    untag(doc, request["TagKeys"])
-    _save(ctx, doc)
-    return {}
-
-
-@service.handler("ListSAMLProviderTags")
-def list_saml_provider_tags(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    return list_tags(_require(ctx, request["SAMLProviderArn"]), request)
+tagging_operations(
+    "SAMLProvider",
+    find=lambda ctx, request, _operation: _require(ctx, request["SAMLProviderArn"]),
+    save=_save,
+)

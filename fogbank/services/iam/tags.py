@@ -1,4 +1,5 @@
-"""Tags on IAM users, roles, instance profiles and customer managed policies: AWS's rules for them.
+"""Tags on IAM users, roles, instance profiles, customer managed policies, MFA devices and identity
+providers: AWS's rules for them, and the Tag/Untag/List...Tags operations every such entity has.
 
 An entity keeps its tags as a list of {Key, Value} in the order they were first set. Keys match
 case-insensitively (tagging `env` replaces `Env`) and keep the caller's latest spelling. At most 50
@@ -9,12 +10,19 @@ the `aws:` prefix is AWS's own.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
+from fogbank.context import Context
 from fogbank.errors import ServiceError
+from fogbank.services.iam import service
 from fogbank.services.iam.iam_pagination import page
 
-__all__ = ["MAX_TAGS", "check_tags", "list_tags", "tag", "untag"]
+__all__ = ["MAX_TAGS", "check_tags", "list_tags", "tag", "tagging_operations", "untag"]
+
+# The entity a tagging request names: (ctx, request, operation name) -> its document, or the entity's error.
+Find = Callable[[Context, dict[str, Any], str], dict[str, Any]]
+Save = Callable[[Context, dict[str, Any]], None]
 
 MAX_TAGS = 50
 _PUNCTUATION = set("_.:/=+-@")
@@ -77,3 +85,28 @@ def untag(doc: dict[str, Any], keys: list[str]) -> None:
 
 def list_tags(doc: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     return page(((f"{i:04d}", t) for i, t in enumerate(doc.get("Tags", []))), request, "Tags")
+
+
+def tagging_operations(entity: str, find: Find, save: Save) -> None:
+    """Register `Tag{entity}`, `Untag{entity}` and `List{entity}Tags` on the entity `find` loads and `save`
+    stores. `find` is told the operation because some entities may be listed but not changed by the caller
+    (AWS managed policies)."""
+
+    def tag_entity(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+        doc = find(ctx, request, f"Tag{entity}")
+        tag(doc, request["Tags"])
+        save(ctx, doc)
+        return {}
+
+    def untag_entity(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+        doc = find(ctx, request, f"Untag{entity}")
+        untag(doc, request["TagKeys"])
+        save(ctx, doc)
+        return {}
+
+    def list_entity_tags(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+        return list_tags(find(ctx, request, f"List{entity}Tags"), request)
+
+    service.handler(f"Tag{entity}")(tag_entity)
+    service.handler(f"Untag{entity}")(untag_entity)
+    service.handler(f"List{entity}Tags")(list_entity_tags)

@@ -16,7 +16,7 @@ from fogbank.services.iam.entities import already_exists, as_time, find, get, no
 from fogbank.services.iam.iam_pagination import page
 from fogbank.services.iam.ids import unique_id
 from fogbank.services.iam.policies import boundary
-from fogbank.services.iam.tags import check_tags, list_tags, tag, untag
+from fogbank.services.iam.tags import check_tags, tagging_operations
 from fogbank.state import Transaction
 
 KIND = store.USER
@@ -147,27 +147,11 @@ def delete_user(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-@service.handler("TagUser")
-def tag_user(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    tx = tx_of(ctx)
-    doc = get(tx, KIND, ctx.account, request["UserName"])
-    tag(doc, request["Tags"])
-    put(tx, KIND, ctx.account, doc["UserName"], doc)
-    return {}
-
-
-@service.handler("UntagUser")
-def untag_user(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    tx = tx_of(ctx)
-    doc = get(tx, KIND, ctx.account, request["UserName"])
-    untag(doc, request["TagKeys"])
-    put(tx, KIND, ctx.account, doc["UserName"], doc)
-    return {}
-
-
-@service.handler("ListUserTags")
-def list_user_tags(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    return list_tags(get(tx_of(ctx), KIND, ctx.account, request["UserName"]), request)
+tagging_operations(
+    "User",
+    find=lambda ctx, request, _operation: get(tx_of(ctx), KIND, ctx.account, request["UserName"]),
+    save=lambda ctx, doc: put(tx_of(ctx), KIND, ctx.account, doc["UserName"], doc),
+)
 
 
 @service.handler("PutUserPermissionsBoundary")

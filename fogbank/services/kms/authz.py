@@ -15,7 +15,12 @@ and a ciphertext with no KeyId names its own key, so policies and grants are jud
 condition keys come from the request and the key: kms:CallerAccount, kms:RequestAlias,
 kms:KeySpec, kms:KeyUsage, kms:KeyOrigin, kms:KeyManager, aws:ResourceTag/*, and
 CreateGrant's kms:GrantOperations, kms:GranteePrincipal, kms:RetiringPrincipal, kms:GrantConstraintType
-and kms:GrantIsForAWSResource. The encryption context keys are derived by fogbank.policy.actions.
+and kms:GrantIsForAWSResource. The encryption context keys are derived by fogbank.policy.request_keys.
+
+Requirements are computed in the authorize stage's read-only transaction (ctx.tx): the key is resolved as
+of fogbank's clock without changing anything (a key past its DeletionDate is gone; a first use of an AWS
+managed key is judged by the key its handler will make), through the account's snapshot (snapshots.py),
+which also holds each key's parsed key policy and grants.
 
 RetireGrant is decided by the grant (grants.py `may_retire`): the stage asks for kms:RetireGrant on the key
 only when the grant itself does not let the caller retire it.
@@ -33,9 +38,10 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.policy import LabelledPolicy, parse_policy
 from fogbank.policy.actions import Requirement, derived_requirements
-from fogbank.services.kms import ciphertext, service, store
-from fogbank.services.kms.resolve import resolve_key
-from fogbank.state import ReadOnlyError, Transaction
+from fogbank.services.kms import ciphertext, service, snapshots, store
+from fogbank.services.kms.managed import unmade_key
+from fogbank.services.kms.resolve import now
+from fogbank.state import Transaction
 
 __all__ = ["KEY_ARN", "CONSTRAINED_OPERATIONS", "grant_policy", "key_policies"]
 
@@ -67,32 +73,18 @@ def key_policies(ctx: Context, tx: Transaction, resource_arn: str) -> ResourcePo
     if match is None:
         return None
     region, account, key_id = match.groups()
-    key = tx.get_doc(store.SERVICE, store.KEY, account, region, key_id)
-    if key is None:
-        return None
-    policy = LabelledPolicy(f"key policy of {key['Arn']}", parse_policy(key["Policy"], "resource"))
-    return ResourcePolicies((policy, *_grant_policies(tx, key)), required=True)
-
-
-_CACHE_SIZE = 1024
-# (account, region) -> (KMS generation of the account, key id -> its grants). Requests read one
-# generation number instead of every grant while no KMS document of the account changed.
-_grant_cache: dict[tuple[str, str], tuple[int, dict[str, list[dict[str, Any]]]]] = {}
-
-
-def _grant_policies(tx: Transaction, key: Mapping[str, Any]) -> tuple[LabelledPolicy, ...]:
-    account, region = key["AWSAccountId"], key["Arn"].split(":", 4)[3]
-    generation = tx.doc_generation(store.SERVICE, account)
-    cached = _grant_cache.get((account, region))
-    if cached is None or cached[0] != generation:
-        by_key: dict[str, list[dict[str, Any]]] = {}
-        for _, grant in tx.list_docs(store.SERVICE, store.GRANT, account, region):
-            by_key.setdefault(grant["KeyId"], []).append(grant)
-        if len(_grant_cache) >= _CACHE_SIZE:
-            _grant_cache.clear()
-        cached = (generation, by_key)
-        _grant_cache[(account, region)] = cached
-    return tuple(grant_policy(grant, key["KeySpec"]) for grant in cached[1].get(key["KeyId"], ()))
+    cached = snapshots.snapshot(tx, account, region)
+    found = cached.policies.get(key_id)
+    if found is None:
+        key = tx.get_doc(store.SERVICE, store.KEY, account, region, key_id) or unmade_key(resource_arn)
+        if key is None:
+            return None
+        policy = LabelledPolicy(f"key policy of {key['Arn']}", parse_policy(key["Policy"], "resource"))
+        grants = snapshots.grants_of(tx, cached, account, region, key_id)
+        found = ResourcePolicies((policy, *(grant_policy(g, key["KeySpec"]) for g in grants)), required=True)
+        if len(cached.policies) < snapshots.PER_SNAPSHOT:
+            cached.policies[key_id] = found
+    return found
 
 
 def grant_policy(grant: Mapping[str, Any], key_spec: str = "SYMMETRIC_DEFAULT") -> LabelledPolicy:
@@ -161,22 +153,15 @@ _NOT_KEYED = frozenset({"ListAliases", "RetireGrant"})
 
 
 def _requirements(ctx: Context, params: dict[str, Any]) -> list[Requirement]:
-    assert ctx.operation is not None
-    try:
-        with ctx.db.transaction(write=False) as tx:
-            return _keyed_requirements(ctx, tx, params)
-    except ReadOnlyError:
-        # The request names an AWS managed key (alias/aws/…) for the first time: it is made now.
-        with ctx.db.transaction() as tx:
-            return _keyed_requirements(ctx, tx, params)
-
-
-def _keyed_requirements(ctx: Context, tx: Transaction, params: dict[str, Any]) -> list[Requirement]:
-    assert ctx.operation is not None
+    # The authorize stage's read transaction: resolving the key changes nothing, even a first use of an
+    # AWS managed key (its handler makes it).
+    tx = ctx.tx
+    assert ctx.operation is not None and tx is not None
     from fogbank.services.kms.grants import check_grant_tokens  # grants.py builds on this module
 
     check_grant_tokens(params.get("GrantTokens") or [])
     operation = ctx.operation.name
+    moment = now(ctx)
     rewritten = dict(params)
     keys: dict[str, dict[str, Any]] = {}  # key ARN -> document
     requested_alias: str | None = None
@@ -184,7 +169,7 @@ def _keyed_requirements(ctx: Context, tx: Transaction, params: dict[str, Any]) -
         value = params.get(member)
         if not isinstance(value, str):
             continue
-        key = resolve_key(tx, ctx.account, ctx.region, value)
+        key = snapshots.named_key(tx, ctx.account, ctx.region, value, moment)
         keys[key["Arn"]] = key
         rewritten[member] = key["Arn"]
         if "alias/" in value and member in ("KeyId", "DestinationKeyId"):
@@ -195,7 +180,7 @@ def _keyed_requirements(ctx: Context, tx: Transaction, params: dict[str, Any]) -
         named = ciphertext.key_arn(blob) if isinstance(blob, bytes) and member not in params else None
         if named is not None and KEY_ARN.match(named):
             try:
-                key = resolve_key(tx, ctx.account, ctx.region, named)
+                key = snapshots.named_key(tx, ctx.account, ctx.region, named, moment)
             except ServiceError:
                 key = None  # the handler answers for a ciphertext whose key is gone
             if key is not None:

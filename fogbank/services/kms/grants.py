@@ -281,7 +281,8 @@ def _find_grant(tx: Transaction, ctx: Context, request: Mapping[str, Any]) -> tu
         return account, region, grant
     if not request.get("KeyId") or not request.get("GrantId"):
         raise _validation("Grant token OR (grant ID, key ID) must be specified")
-    key = resolve_key(tx, ctx.account, ctx.region, request["KeyId"])
+    # Read-only: the authorize stage asks too, and a managed key not yet made has no grants to find.
+    key = resolve_key(tx, ctx.account, ctx.region, request["KeyId"], write=False)
     account, region, grant_id = key["AWSAccountId"], _region_of(key), request["GrantId"]
     grant = (
         tx.get_doc(store.SERVICE, store.GRANT, account, region, grant_id)
@@ -309,12 +310,11 @@ def may_retire(principal: Principal, grant: Mapping[str, Any]) -> bool:
 
 @service.authorize("RetireGrant")
 def _retire_requirements(ctx: Context, params: dict[str, Any]) -> list[Requirement]:
-    assert ctx.principal is not None
-    with ctx.db.transaction(write=False) as tx:
-        try:
-            account, region, grant = _find_grant(tx, ctx, params)
-        except ServiceError:
-            return []  # the handler answers for a grant that cannot be found
+    assert ctx.principal is not None and ctx.tx is not None  # the authorize stage's read transaction
+    try:
+        account, region, grant = _find_grant(ctx.tx, ctx, params)
+    except ServiceError:
+        return []  # the handler answers for a grant that cannot be found
     if may_retire(ctx.principal, grant):
         return []
     return [

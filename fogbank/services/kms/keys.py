@@ -18,6 +18,7 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.kms import keyspecs, lifecycle, material, service, store
 from fogbank.services.kms.paging import page
+from fogbank.services.kms.policies import check_key_policy
 from fogbank.services.kms.resolve import (
     check_customer_managed,
     check_not_pending_deletion,
@@ -30,7 +31,7 @@ from fogbank.services.kms.resolve import (
 from fogbank.services.kms.tags import check_tags
 from fogbank.state import Transaction
 
-__all__ = ["default_policy", "new_key"]
+__all__ = ["default_policy", "key_document", "new_key"]
 
 
 def default_policy(account: str) -> str:
@@ -61,21 +62,6 @@ def _unsupported(message: str) -> ServiceError:
     return ServiceError("UnsupportedOperationException", message, 400)
 
 
-def _check_policy(ctx: Context, policy: str, bypass: bool) -> None:
-    try:
-        json.loads(policy)
-    except ValueError:
-        raise ServiceError(
-            "MalformedPolicyDocumentException", "The new key policy is not valid JSON.", 400
-        ) from None
-    if bypass:
-        return
-    # Imported here: policies.py (key policies, another concern) builds on this package's modules.
-    from fogbank.services.kms.policies import check_policy_lockout
-
-    check_policy_lockout(ctx, policy)
-
-
 def new_key(
     tx: Transaction,
     account: str,
@@ -89,11 +75,46 @@ def new_key(
     policy: str,
     manager: str = "CUSTOMER",
     tags: list[dict[str, str]] | None = None,
+    key_id: str | None = None,
 ) -> dict[str, Any]:
-    """A new key's document, with its material unless imported; saved."""
-    key_id = str(uuid.uuid4())
+    """A new key's document, with its material unless imported; saved. Its id is random unless given."""
+    doc = key_document(
+        account,
+        region,
+        created,
+        key_id or str(uuid.uuid4()),
+        spec=spec,
+        usage=usage,
+        origin=origin,
+        description=description,
+        policy=policy,
+        manager=manager,
+        tags=tags,
+    )
+    if origin != "EXTERNAL":
+        secret, public = keyspecs.generate(spec)
+        material.add_version(tx, doc, secret, doc["CreationDate"], "AWS_KMS", public)
+    lifecycle.save(tx, doc)
+    return doc
+
+
+def key_document(
+    account: str,
+    region: str,
+    created: datetime,
+    key_id: str,
+    *,
+    spec: str = "SYMMETRIC_DEFAULT",
+    usage: str = "ENCRYPT_DECRYPT",
+    origin: str = "AWS_KMS",
+    description: str = "",
+    policy: str,
+    manager: str = "CUSTOMER",
+    tags: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """A key's document as made, without material: what `new_key` saves."""
     pending = origin == "EXTERNAL"
-    doc: dict[str, Any] = {
+    return {
         "AWSAccountId": account,
         "KeyId": key_id,
         "Arn": key_arn(account, region, key_id),
@@ -113,11 +134,6 @@ def new_key(
         "Material": [],
         "Rotation": {"Enabled": False, "Rotations": []},
     }
-    if not pending:
-        secret, public = keyspecs.generate(spec)
-        material.add_version(tx, doc, secret, doc["CreationDate"], "AWS_KMS", public)
-    lifecycle.save(tx, doc)
-    return doc
 
 
 @service.handler("CreateKey")
@@ -146,7 +162,8 @@ def create_key(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     if policy is None:
         policy = default_policy(ctx.account)
     else:
-        _check_policy(ctx, policy, bool(request.get("BypassPolicyLockoutSafetyCheck")))
+        # Bypassing the lockout check skips only that check: the grammar and the size still apply.
+        check_key_policy(ctx, policy, None, bypass=bool(request.get("BypassPolicyLockoutSafetyCheck")))
     doc = new_key(
         tx_of(ctx),
         ctx.account,

@@ -22,6 +22,7 @@ __all__ = [
     "EXPIRE",
     "delete_key",
     "drop_material",
+    "gone",
     "region_of",
     "rotate",
     "save",
@@ -79,9 +80,14 @@ def delete_key(tx: Transaction, doc: dict[str, Any]) -> None:
         scheduler.cancel(tx, kind, doc["Arn"])
 
 
+def gone(doc: dict[str, Any], now: datetime) -> bool:
+    """Whether the key's deletion window has ended by `now`."""
+    return doc.get("KeyState") == "PendingDeletion" and datetime.fromisoformat(doc["DeletionDate"]) <= now
+
+
 def settle(tx: Transaction, doc: dict[str, Any], now: datetime) -> dict[str, Any] | None:
     """Apply the transitions due at `now` (saving the key if any); None when the key is gone."""
-    if doc.get("KeyState") == "PendingDeletion" and datetime.fromisoformat(doc["DeletionDate"]) <= now:
+    if gone(doc, now):
         delete_key(tx, doc)
         return None
     changed = False

@@ -4,19 +4,29 @@
 default key (S3's SSE-KMS without a key id, EBS, SQS...); naming the alias in a KMS request makes the key
 as well, as AWS does. The key's policy is AWS's: use through the service by the account's principals,
 metadata to the account; its KeyManager is AWS, it rotates every year and the customer cannot disable,
-delete, retag or re-policy it (`resolve.check_customer_managed`).
+delete, retag or re-policy it (`resolve.check_customer_managed`). Its id is derived from the account,
+region and service, so a read-only transaction can judge a first use by the key it will make
+(`unmade_managed_key`) before the handler's transaction makes it.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fogbank.services.kms import lifecycle, store
 from fogbank.state import Transaction
 
-__all__ = ["MANAGED_SERVICES", "managed_key", "managed_policy"]
+__all__ = [
+    "MANAGED_SERVICES",
+    "managed_key",
+    "managed_key_id",
+    "managed_policy",
+    "unmade_key",
+    "unmade_managed_key",
+]
 
 # The AWS managed aliases that every account lists, used or not.
 MANAGED_SERVICES = (
@@ -49,6 +59,11 @@ _DESCRIPTIONS = {
     "secretsmanager": "Default key that protects my Secrets Manager data when no other key is defined",
 }
 ROTATION_DAYS = 365
+_ID_NAMESPACE = uuid.UUID("5b0f7a3e-8c1d-4f6a-9e2b-0d4c6a8e1f37")
+_UNMADE_SIZE = 1024
+# Key ARN -> the managed key a first use will make. An ARN names the same key forever (its id is derived
+# from the account, region and service), so an entry never goes stale.
+_unmade: dict[str, dict[str, Any]] = {}
 
 
 def managed_policy(account: str, region: str, service: str) -> str:
@@ -90,6 +105,18 @@ def managed_policy(account: str, region: str, service: str) -> str:
     )
 
 
+def managed_key_id(account: str, region: str, service: str) -> str:
+    """The id of `service`'s AWS managed key, known before the key is made, so that the authorization of
+    a first use judges the very key the handler then makes."""
+    return str(uuid.uuid5(_ID_NAMESPACE, f"{account}:{region}:{service}"))
+
+
+def _description(service: str) -> str:
+    return _DESCRIPTIONS.get(
+        service, f"Default key that protects my {service} data when no other key is defined"
+    )
+
+
 def managed_key(
     tx: Transaction, account: str, region: str, service: str, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -102,17 +129,15 @@ def managed_key(
     if alias is not None:
         return resolve_key(tx, account, region, alias["TargetKeyId"], now)
     created = (now or datetime.now(UTC)).replace(microsecond=0)
-    description = _DESCRIPTIONS.get(
-        service, f"Default key that protects my {service} data when no other key is defined"
-    )
     doc = new_key(
         tx,
         account,
         region,
         created,
-        description=description,
+        description=_description(service),
         policy=managed_policy(account, region, service),
         manager="AWS",
+        key_id=managed_key_id(account, region, service),
     )
     next_rotation = lifecycle.stamp(created + timedelta(days=ROTATION_DAYS))
     doc["Rotation"] = {
@@ -133,3 +158,28 @@ def managed_key(
     }
     tx.put_doc(store.SERVICE, store.ALIAS, account, region, name, alias)
     return doc
+
+
+def unmade_managed_key(account: str, region: str, service: str, now: datetime) -> dict[str, Any]:
+    """The key `managed_key` will make on the service's first use, unsaved: a read-only transaction (the
+    authorize stage's) judges a first use by it, and finds its key policy by `unmade_key(arn)`."""
+    from fogbank.services.kms.keys import key_document
+
+    doc = key_document(
+        account,
+        region,
+        now.replace(microsecond=0),
+        managed_key_id(account, region, service),
+        description=_description(service),
+        policy=managed_policy(account, region, service),
+        manager="AWS",
+    )
+    if len(_unmade) >= _UNMADE_SIZE:
+        _unmade.clear()
+    _unmade[doc["Arn"]] = doc
+    return doc
+
+
+def unmade_key(arn: str) -> dict[str, Any] | None:
+    """The managed key `unmade_managed_key` answered for `arn`, if it did."""
+    return _unmade.get(arn)

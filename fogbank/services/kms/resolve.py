@@ -3,13 +3,14 @@
 `resolve_key` is the one way a handler (and the authorization of KMS requests) turns a KeyId parameter
 into the key's document: it follows aliases, reads another account's key by its ARN, makes an AWS
 managed key on first mention of its `alias/aws/…` name, and applies the key's due timed transitions
-(lifecycle.py) when given the time. The state checks answer with AWS's errors and messages.
+(lifecycle.py) when given the time; in a read-only transaction (`write=False`) it only judges them.
+The state checks answer with AWS's errors and messages.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fogbank.context import Context
@@ -21,8 +22,10 @@ __all__ = [
     "INTERNAL",
     "check_customer_managed",
     "check_not_pending_deletion",
+    "check_present",
     "check_usable",
     "check_usage",
+    "home",
     "key_arn",
     "key_of",
     "metadata",
@@ -56,9 +59,20 @@ def _key_not_found(account: str, region: str, key_id: str) -> ServiceError:
 
 
 def resolve_key(
-    tx: Transaction, account: str, region: str, key_id_or_alias_or_arn: str, now: datetime | None = None
+    tx: Transaction,
+    account: str,
+    region: str,
+    key_id_or_alias_or_arn: str,
+    now: datetime | None = None,
+    *,
+    write: bool = True,
 ) -> dict[str, Any]:
-    """The key's document, or NotFoundException as AWS words it."""
+    """The key's document, or NotFoundException as AWS words it.
+
+    `write=False` (a read-only transaction) changes nothing: a key past its DeletionDate is gone all the
+    same, but other due transitions wait for a writer, and a first-use AWS managed key is answered as the
+    key its first use will make (managed.py `unmade_managed_key`).
+    """
     ref = key_id_or_alias_or_arn
     match = _ARN.match(ref)
     if match:
@@ -66,9 +80,12 @@ def resolve_key(
     if ref.startswith("alias/"):
         alias = tx.get_doc(store.SERVICE, store.ALIAS, account, region, ref)
         if alias is None and ref.startswith("alias/aws/"):
-            from fogbank.services.kms.managed import managed_key
+            from fogbank.services.kms.managed import managed_key, unmade_managed_key
 
-            return managed_key(tx, account, region, ref.removeprefix("alias/aws/"), now)
+            service = ref.removeprefix("alias/aws/")
+            if not write:
+                return unmade_managed_key(account, region, service, now or datetime.now(UTC))
+            return managed_key(tx, account, region, service, now)
         if alias is None or not alias.get("TargetKeyId"):
             raise ServiceError(
                 "NotFoundException", f"Alias arn:aws:kms:{region}:{account}:{ref} is not found.", 400
@@ -80,10 +97,25 @@ def resolve_key(
         raise ServiceError("NotFoundException", f"Invalid keyId '{key_id_or_alias_or_arn}'", 400)
     doc = tx.get_doc(store.SERVICE, store.KEY, account, region, ref)
     if doc is not None and now is not None:
-        doc = lifecycle.settle(tx, doc, now)
+        if not write:
+            check_present(doc, now)
+        else:
+            doc = lifecycle.settle(tx, doc, now)
     if doc is None:
         raise _key_not_found(account, region, ref)
     return doc
+
+
+def home(account: str, region: str, key_id_or_alias_or_arn: str) -> tuple[str, str]:
+    """The account and region of the key a reference names: the ARN's, or the request's."""
+    match = _ARN.match(key_id_or_alias_or_arn)
+    return (match.group(2), match.group(1)) if match else (account, region)
+
+
+def check_present(doc: dict[str, Any], now: datetime) -> None:
+    """NotFoundException for a key whose deletion window has ended, though it is not deleted yet."""
+    if lifecycle.gone(doc, now):
+        raise _key_not_found(doc["AWSAccountId"], lifecycle.region_of(doc), doc["KeyId"])
 
 
 def key_of(ctx: Context, ref: str) -> dict[str, Any]:

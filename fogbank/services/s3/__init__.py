@@ -16,6 +16,7 @@ from fogbank.services.s3 import (  # noqa: E402,F401
     copy,
     listings,
     multipart,
+    multipart_listings,
     objects,
     restore,
     tagging,

@@ -9,6 +9,7 @@ resumes from was already returned by an earlier page and is skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -55,8 +56,12 @@ def walk(
     return out
 
 
+# The characters `quote(safe="/~")` leaves alone: most keys are made of them and need no encoding.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~/-]*")
+
+
 def _url(text: str) -> str:
-    return quote(text, safe="/~")
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="/~")
 
 
 def encoder(encoding_type: str | None) -> Callable[[str], str]:

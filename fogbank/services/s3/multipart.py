@@ -1,4 +1,5 @@
-"""S3 multipart uploads: create, upload parts (or copy them from objects), complete, abort, list.
+"""S3 multipart uploads: create, upload parts (or copy them from objects), complete, abort. The
+listings of uploads and parts are multipart_listings.py's.
 
 Rows: `s3_uploads` (one per upload in progress, its object metadata in `meta`) and `s3_parts` (one per
 part number; a part's bytes are blob segments like an object's). A part streams into the blob store
@@ -14,7 +15,6 @@ and the object a full-object CRC64NVME combined from them.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import secrets
 from collections.abc import Iterator
@@ -41,8 +41,7 @@ from fogbank.services.s3.checksums import (
 )
 from fogbank.services.s3.conditions import check_copy_source, etag_matches, precondition_failed
 from fogbank.services.s3.copy import copy_source_version
-from fogbank.services.s3.listing_walk import encoder
-from fogbank.services.s3.objects import no_such_key, object_meta, tx_latest
+from fogbank.services.s3.objects import no_such_key, object_meta, store_upload, tx_latest
 from fogbank.services.s3.objects_store import Segment, put_version, read_segments
 from fogbank.services.s3.versions import version_header
 from fogbank.state import Transaction
@@ -52,7 +51,6 @@ __all__ = ["MAX_PART_NUMBER", "MIN_PART_SIZE"]
 MIN_PART_SIZE = 5 * 1024 * 1024
 MAX_PART_NUMBER = 10_000
 MAX_PART_SIZE = 5 * 1024**3
-_PAGE = 1000
 # Upload meta that is the upload's own, not the completed object's.
 _UPLOAD_ONLY = frozenset(
     {
@@ -69,16 +67,8 @@ _UPLOAD_ONLY = frozenset(
 _UPLOAD = "SELECT upload_id, bucket, key, initiated, meta FROM s3_uploads WHERE upload_id = ?"
 _INSERT_UPLOAD = "INSERT INTO s3_uploads (upload_id, bucket, key, initiated, meta) VALUES (?, ?, ?, ?, ?)"
 _DELETE_UPLOAD = "DELETE FROM s3_uploads WHERE upload_id = ?"
-_LIST_UPLOADS = (
-    "SELECT upload_id, bucket, key, initiated, meta FROM s3_uploads WHERE bucket = ? AND key >= ? "
-    "ORDER BY key, initiated, upload_id"
-)
 _PART_COLUMNS = "part_number, body, size, etag, last_modified, meta"
 _PARTS = f"SELECT {_PART_COLUMNS} FROM s3_parts WHERE upload_id = ? ORDER BY part_number"
-_PARTS_PAGE = (
-    f"SELECT {_PART_COLUMNS} FROM s3_parts WHERE upload_id = ? AND part_number > ? "
-    "ORDER BY part_number LIMIT ?"
-)
 _DELETE_PART = "DELETE FROM s3_parts WHERE upload_id = ? AND part_number = ?"
 _INSERT_PART = f"INSERT INTO s3_parts (upload_id, {_PART_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
 _DELETE_PARTS = "DELETE FROM s3_parts WHERE upload_id = ?"
@@ -245,9 +235,7 @@ def upload_part(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     # upload in parallel. The checksum the part needs is usually the one it was sent with; when it is
     # not, it is computed once the upload is known.
     checksum = body_checksum(ctx)
-    md5 = hashlib.md5()
-    body = request.get("Body")
-    ref = ctx.db.blobs.write(io.BytesIO() if body is None else body, extra=[md5, *checksum.hashers])
+    ref, md5 = store_upload(ctx, request.get("Body"), checksum.hashers)
     if ref.size > MAX_PART_SIZE:
         raise ServiceError(
             "EntityTooLarge",
@@ -265,7 +253,7 @@ def upload_part(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     needed = _needed(upload)
     if needed.upper() not in values:
         values[needed.upper()] = compute(ctx.db.blobs, needed, [(ref.digest, ref.size)])
-    etag = f'"{md5.hexdigest()}"'
+    etag = f'"{md5}"'
     segments = [(ref.digest, ref.size)]
     _save_part(tx, upload["UploadId"], number, segments, ref.size, etag, ctx.clock.time(), values)
     return {"ETag": etag, **_part_members(upload, values, checksum.sent)}
@@ -586,147 +574,3 @@ def abort_multipart_upload(ctx: Context, request: dict[str, Any]) -> dict[str, A
     tx.execute(_DELETE_PARTS, (upload["UploadId"],))
     tx.execute(_DELETE_UPLOAD, (upload["UploadId"],))
     return {}
-
-
-# -- listings ------------------------------------------------------------------------------------
-
-
-def _max(value: int | None, name: str) -> int:
-    if value is None:
-        return _PAGE
-    if value < 0:
-        raise ServiceError(
-            "InvalidArgument",
-            f"Argument {name} must be an integer between 0 and 2147483647",
-            400,
-            fields={"ArgumentName": name, "ArgumentValue": str(value)},
-        )
-    return min(value, _PAGE)
-
-
-def _upload_checksum_members(upload: dict[str, Any]) -> dict[str, str]:
-    if not upload.get("ChecksumAlgorithm"):
-        return {}
-    return {"ChecksumAlgorithm": upload["ChecksumAlgorithm"], "ChecksumType": upload["ChecksumType"]}
-
-
-@service.handler("ListParts")
-def list_parts(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    tx = ctx.tx
-    assert tx is not None
-    require_bucket(ctx, request["Bucket"])
-    upload = _upload(tx, request)
-    limit = _max(request.get("MaxParts"), "max-parts")
-    marker = int(request.get("PartNumberMarker") or 0)
-    rows = [_part(row) for row in tx.execute(_PARTS_PAGE, (upload["UploadId"], marker, limit + 1))]
-    truncated = len(rows) > limit
-    rows = rows[:limit]
-    shown = (_algorithm(upload) or DEFAULT).upper()
-    parts = [
-        {
-            "PartNumber": part["PartNumber"],
-            "LastModified": _time(part["LastModified"]),
-            "ETag": part["ETag"],
-            "Size": part["Size"],
-            **members({k: v for k, v in part["Checksum"].items() if k == shown}),
-        }
-        for part in rows
-    ]
-    out: dict[str, Any] = {
-        "Bucket": request["Bucket"],
-        "Key": request["Key"],
-        "UploadId": upload["UploadId"],
-        "PartNumberMarker": marker,
-        "MaxParts": limit,
-        "IsTruncated": truncated,
-        "Parts": parts,
-        "Initiator": upload.get("Initiator"),
-        "Owner": owner(upload["Owner"]),
-        "StorageClass": upload.get("StorageClass", "STANDARD"),
-        **_upload_checksum_members(upload),
-    }
-    if parts:
-        out["NextPartNumberMarker"] = parts[-1]["PartNumber"]
-    return out
-
-
-@service.handler("ListMultipartUploads")
-def list_multipart_uploads(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    tx = ctx.tx
-    assert tx is not None
-    bucket = request["Bucket"]
-    require_bucket(ctx, bucket)
-    prefix = request.get("Prefix") or ""
-    delimiter = request.get("Delimiter") or ""
-    key_marker = request.get("KeyMarker") or ""
-    id_marker = request.get("UploadIdMarker") or ""
-    limit = _max(request.get("MaxUploads"), "max-uploads")
-    encode = encoder(request.get("EncodingType"))
-    rows = tx.execute(_LIST_UPLOADS, (bucket, max(prefix, key_marker)))
-    uploads: list[dict[str, Any]] = []
-    prefixes: list[str] = []
-    truncated = False
-    next_key = next_id = ""
-    passed_marker = not id_marker
-    for upload_id, _, key, initiated, meta_text in rows:
-        if not key.startswith(prefix):
-            if key > prefix:
-                break
-            continue
-        if key_marker and key == key_marker:
-            # Without an upload id marker the marker key is done; with one, resume after that upload.
-            if not id_marker:
-                continue
-            if not passed_marker:
-                passed_marker = upload_id == id_marker
-                continue
-        elif key_marker and key < key_marker:
-            continue
-        if delimiter:
-            cut = key.find(delimiter, len(prefix))
-            if cut >= 0:
-                common = key[: cut + len(delimiter)]
-                if prefixes and prefixes[-1] == common:
-                    continue
-                if key_marker and common <= key_marker and key_marker.startswith(common):
-                    continue
-                if len(uploads) + len(prefixes) >= limit:
-                    truncated = True
-                    break
-                prefixes.append(common)
-                next_key, next_id = common, ""
-                continue
-        if len(uploads) + len(prefixes) >= limit:
-            truncated = True
-            break
-        meta = json.loads(meta_text)
-        uploads.append(
-            {
-                "UploadId": upload_id,
-                "Key": encode(key),
-                "Initiated": _time(initiated),
-                "StorageClass": meta.get("StorageClass", "STANDARD"),
-                "Owner": owner(meta["Owner"]),
-                "Initiator": meta.get("Initiator"),
-                **_upload_checksum_members(meta),
-            }
-        )
-        next_key, next_id = key, upload_id
-    out: dict[str, Any] = {
-        "Bucket": bucket,
-        "KeyMarker": encode(key_marker),
-        "UploadIdMarker": id_marker,
-        "Prefix": encode(prefix),
-        "MaxUploads": limit,
-        "IsTruncated": truncated,
-        "Uploads": uploads,
-        "CommonPrefixes": [{"Prefix": encode(p)} for p in prefixes],
-    }
-    if delimiter:
-        out["Delimiter"] = encode(delimiter)
-    if request.get("EncodingType") == "url":
-        out["EncodingType"] = "url"
-    if truncated:
-        out["NextKeyMarker"] = encode(next_key)
-        out["NextUploadIdMarker"] = next_id
-    return out

@@ -1,8 +1,10 @@
 """PutObject, GetObject and HeadObject: object bytes streamed to and from the blob store.
 
-PutObject streams the decoded request body into the blob store, computing the MD5 ETag in the same
-pass, before it touches the database: the request's write transaction starts at its first statement,
-so no other writer waits while the bytes go to disk. GetObject answers with an iterator over the blob
+PutObject stores the decoded request body in the blob store (`store_upload`) before it touches the
+database, because the request's write transaction starts at its first statement and no other writer
+should wait while the bytes go to disk. The decode stage already hashed the body (SHA-256 for its blob
+address, MD5 for its ETag) in the pass that checked it, so the blob store adopts the spooled bytes
+without reading them again. GetObject answers with an iterator over the blob
 segments (at most 1 MiB at a time), so no object is ever held whole in memory.
 
 `object_meta` (the metadata a request sets) and `object_output` (the headers GET and HEAD report) are
@@ -12,10 +14,12 @@ shared with CopyObject and multipart uploads.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
+from fogbank.auth.checksums import Hasher
 from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.s3 import service
@@ -26,9 +30,17 @@ from fogbank.services.s3.objects_store import ObjectVersion, get_latest, put_ver
 from fogbank.services.s3.restore import readable, restore_header
 from fogbank.services.s3.tagging import parse_tagging_header
 from fogbank.services.s3.versions import resolve, version_header
-from fogbank.state.blobs import CHUNK_SIZE
+from fogbank.state.blobs import CHUNK_SIZE, BlobRef
 
-__all__ = ["MAX_USER_METADATA", "check_write", "no_such_key", "object_meta", "object_output", "tx_latest"]
+__all__ = [
+    "MAX_USER_METADATA",
+    "check_write",
+    "no_such_key",
+    "object_meta",
+    "object_output",
+    "store_upload",
+    "tx_latest",
+]
 
 MAX_USER_METADATA = 2048  # bytes of user metadata keys and values, as AWS counts them
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
@@ -116,12 +128,8 @@ def object_output(
 
 @service.handler("PutObject")
 def put_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    md5 = hashlib.md5()
     checksum = body_checksum(ctx)
-    hashers = [md5, *checksum.hashers]
-    body = request.get("Body")
-    blobs = ctx.db.blobs
-    blob = blobs.write(body, extra=hashers) if body is not None else blobs.write_bytes(b"", hashers)
+    blob, md5 = store_upload(ctx, request.get("Body"), checksum.hashers)
     tx = ctx.tx
     assert tx is not None
     bucket = require_bucket(ctx, request["Bucket"])
@@ -136,7 +144,7 @@ def put_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         bucket.get("Versioning", ""),
         segments=[(blob.digest, blob.size)],
         size=blob.size,
-        etag=f'"{md5.hexdigest()}"',
+        etag=f'"{md5}"',
         now=ctx.clock.time(),
         storage_class=request.get("StorageClass") or "STANDARD",
         meta=meta,
@@ -145,6 +153,24 @@ def put_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"ETag": version.etag, **members(version.meta.get("Checksum"))}
     out.update(version_header(bucket, version))
     return out
+
+
+def store_upload(ctx: Context, body: BinaryIO | None, hashers: list[Hasher]) -> tuple[BlobRef, str]:
+    """An upload's body into the blob store, with its hex MD5; `hashers` (checksums still to compute)
+    are fed the same bytes."""
+    blobs = ctx.db.blobs
+    body = io.BytesIO() if body is None else body
+    decoded = ctx.decoded
+    if decoded is None or decoded.sha256 is None or decoded.md5 is None:
+        md5 = hashlib.md5()
+        return blobs.write(body, extra=[md5, *hashers]), md5.hexdigest()
+    if hashers:
+        # Rare (the SDKs send a checksum): a read-only pass, still cheaper than hashing in a copy.
+        body.seek(0)
+        while piece := body.read(CHUNK_SIZE):
+            for hasher in hashers:
+                hasher.update(piece)
+    return blobs.adopt(body, decoded.sha256, decoded.length), decoded.md5
 
 
 def tx_latest(ctx: Context, bucket: str, key: str) -> ObjectVersion | None:

@@ -21,7 +21,8 @@ API (all functions take the request's transaction):
     update_meta(tx, version, meta) -> ObjectVersion            tags, restore state: no new version
     scan_latest(tx, bucket, *, prefix, start, inclusive, limit) -> list[ObjectVersion]
         live objects (latest, not delete markers) with key >= / > start, in UTF-8 byte order;
-        without their segments (a listing reads no bytes)
+        without their segments (a listing reads no bytes); rows with equal metadata share one
+        `meta` dict, so a listing treats them as read-only
     scan_versions(tx, bucket, *, prefix, start, inclusive, after_seq, limit) -> list[ObjectVersion]
         every version, by key then newest first; `after_seq` resumes inside the key `start`
     has_versions(tx, bucket) -> bool                           any row at all (BucketNotEmpty)
@@ -294,7 +295,17 @@ def scan_latest(
     s3_objects_listing index). The rows carry no segments: read a version itself to get its bytes."""
     where, params = _range(prefix, start, inclusive)
     sql = f"{_LISTED} WHERE bucket = ? AND is_latest = 1{where} AND is_delete_marker = 0 ORDER BY key LIMIT ?"
-    return [_row(r) for r in tx.execute(sql, (bucket, *params, limit))]
+    # Objects written alike carry the same metadata text: each distinct text is decoded once per page.
+    metas: dict[str, dict[str, Any]] = {}
+    out = []
+    for r in tx.execute(sql, (bucket, *params, limit)):
+        meta = metas.get(r[11])
+        if meta is None:
+            meta = metas[r[11]] = json.loads(r[11])
+        out.append(
+            ObjectVersion(r[0], r[1], r[2], r[3], bool(r[4]), False, (), r[7], r[8], float(r[9]), r[10], meta)
+        )
+    return out
 
 
 def scan_versions(

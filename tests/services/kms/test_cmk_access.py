@@ -205,3 +205,17 @@ def test_another_account_needs_the_key_policy_and_its_own_iam_policy(server: Fog
     assert _denied(erin.encrypt, KeyId=private, Plaintext=b"x").endswith(
         "because no resource-based policy allows the kms:Encrypt action"
     )
+
+
+def test_a_first_use_of_an_aws_managed_key_is_judged_by_its_key_policy(server: FogbankServer) -> None:
+    account = new_account()
+    everything = policy({"Effect": "Allow", "Action": "kms:*", "Resource": "*"})
+    user, _ = user_with_policies(server, account, "Grace", inline={"kms": everything})
+    kms = user("kms")
+    # The managed key's policy allows use only through its service, even on the call that makes it.
+    message = _denied(kms.encrypt, KeyId="alias/aws/sqs", Plaintext=b"x")
+    assert message.endswith("because no resource-based policy allows the kms:Encrypt action")
+    # Metadata is the account's: the first DescribeKey makes the key the denial named.
+    arn = kms.describe_key(KeyId="alias/aws/sqs")["KeyMetadata"]["Arn"]
+    assert f"on resource: {arn} " in message
+    assert kms.describe_key(KeyId=arn)["KeyMetadata"]["KeyManager"] == "AWS"

@@ -88,6 +88,19 @@ def test_put_key_policy_refuses_more_than_32_kb(root: tuple[str, Any]) -> None:
     assert _error(kms.put_key_policy, KeyId=key, Policy=text)["Code"] == "LimitExceededException"
 
 
+def test_create_key_checks_the_policy_even_when_bypassing_the_lockout_check(root: tuple[str, Any]) -> None:
+    account, kms = root
+    statement = {"Effect": "Allow", "Action": "kms:*", "Resource": "*"}  # a key policy needs a Principal
+    error = _error(kms.create_key, Policy=policy(statement), BypassPolicyLockoutSafetyCheck=True)
+    assert error["Code"] == "MalformedPolicyDocumentException"
+    statements = [{**_root_delegation(account), "Sid": f"S{i}"} for i in range(300)]
+    text = policy(*statements)
+    assert len(text) > 33 * 1024
+    error = _error(kms.create_key, Policy=text, BypassPolicyLockoutSafetyCheck=True)
+    assert error["Code"] == "LimitExceededException"
+    assert kms.list_keys()["Keys"] == []
+
+
 def test_lockout_check_and_its_bypass(server: FogbankServer) -> None:
     account = new_account()
     admin_client, _ = user_with_policies(

@@ -109,6 +109,14 @@ def test_on_demand_rotation_periods_and_refusals(private: FogbankServer) -> None
         assert error_of(kms.rotate_key_on_demand, KeyId=other)["Code"] == "UnsupportedOperationException"
 
 
+def test_an_aws_managed_key_is_made_at_fogbanks_time(private: FogbankServer) -> None:
+    kms = kms_of(private)
+    advance(private, "400d")
+    created = kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]["CreationDate"]
+    # The clock moved 400 days: a key dated by the machine's clock would be more than a year older.
+    assert abs(kms.create_key()["KeyMetadata"]["CreationDate"] - created) < timedelta(days=1)
+
+
 def test_ciphertexts_survive_a_restart(tmp_path: Path) -> None:
     first = FogbankServer(data_dir=tmp_path, tls_port=False).start()
     try:
