@@ -89,9 +89,39 @@ def _policy_document(index: int) -> str:
 
 @workload("iam_get_user_root", service="iam")
 def iam_get_user_root(make_client: ClientFactory) -> Op:
-    """IAM GetUser signed by the root user: no policy is evaluated (the baseline for the next one)."""
+    """IAM GetUser signed by the root user with the default keys: nothing verified, no policy evaluated."""
     make_client("iam").create_user(UserName="bench-root")
     return lambda client: client.get_user(UserName="bench-root")
+
+
+@workload("iam_get_user_root_key", service="iam")
+def iam_get_user_root_key(make_client: ClientFactory) -> Op:
+    """IAM GetUser signed with an access key issued to the root user: verified, no policy evaluated."""
+    iam = make_client("iam")
+    iam.create_user(UserName="bench-root-key")
+    key = iam.create_access_key()["AccessKey"]
+    return _signed_by(key, "iam", lambda own: own.get_user(UserName="bench-root-key"))
+
+
+def _signed_by(key: dict[str, str], service: str, call: Callable[[Client], object]) -> Op:
+    """An operation made through a per-thread client signed with `key` instead of the default one."""
+    local = threading.local()
+
+    def op(client: Client) -> object:
+        own = getattr(local, "client", None)
+        if own is None:
+            own = boto3.client(
+                service,
+                endpoint_url=client.meta.endpoint_url,
+                aws_access_key_id=key["AccessKeyId"],
+                aws_secret_access_key=key["SecretAccessKey"],
+                region_name="us-east-1",
+                config=client.meta.config,
+            )
+            local.client = own
+        return call(own)
+
+    return op
 
 
 @workload("iam_get_user_10x10", service="iam")
@@ -105,23 +135,7 @@ def iam_get_user_10x10(make_client: ClientFactory) -> Op:
         ]["Arn"]
         iam.attach_user_policy(UserName="bench-10x10", PolicyArn=arn)
     key = iam.create_access_key(UserName="bench-10x10")["AccessKey"]
-    local = threading.local()
-
-    def op(client: Client) -> object:
-        own = getattr(local, "client", None)
-        if own is None:
-            own = boto3.client(
-                "iam",
-                endpoint_url=client.meta.endpoint_url,
-                aws_access_key_id=key["AccessKeyId"],
-                aws_secret_access_key=key["SecretAccessKey"],
-                region_name="us-east-1",
-                config=client.meta.config,
-            )
-            local.client = own
-        return own.get_user(UserName="bench-10x10")
-
-    return op
+    return _signed_by(key, "iam", lambda own: own.get_user(UserName="bench-10x10"))
 
 
 @workload("kms_encrypt_4k", service="kms")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import os
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -201,7 +201,7 @@ class App:
         assert self.db is not None and self.clock is not None and self.decisions is not None
         ctx = Context(
             request=request,
-            request_id=str(uuid.uuid4()),
+            request_id=new_request_id(),
             settings=self.settings,
             clock=self.clock,
             db=self.db,
@@ -242,3 +242,9 @@ def _header_value(value: str) -> bytes:
     except UnicodeEncodeError:
         # S3 user metadata may be any UTF-8; clients read the raw bytes.
         return value.encode("utf-8")
+
+
+def new_request_id() -> str:
+    """A request id in UUID form, as AWS's look; uuid.uuid4() costs several times more per request."""
+    digits = os.urandom(16).hex()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
