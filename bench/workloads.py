@@ -225,3 +225,43 @@ def s3_list_objects_v2_1000(make_client: ClientFactory) -> Op:
     for n in range(1000):
         s3.put_object(Bucket=bucket, Key=f"dir{n % 10}/key-{n:04d}", Body=b"")
     return lambda client: client.list_objects_v2(Bucket=bucket)
+
+
+@workload("s3_put_object_1m_sse_s3", service="s3", max_ops=300)
+def s3_put_object_1m_sse_s3(make_client: ClientFactory) -> Op:
+    """S3 PutObject of 1 MiB with SSE-S3 (AES256): ops/s is MiB/s."""
+    bucket = _bucket(make_client, "bench-put-1m-sse-s3")
+    body = bytes(range(256)) * (MIB // 256)
+    return lambda client: client.put_object(Bucket=bucket, Key="k", Body=body, ServerSideEncryption="AES256")
+
+
+@workload("s3_get_object_1m_sse_s3", service="s3", max_ops=300)
+def s3_get_object_1m_sse_s3(make_client: ClientFactory) -> Op:
+    """S3 GetObject of a 1 MiB SSE-S3 object, read whole: ops/s is MiB/s."""
+    bucket = _bucket(make_client, "bench-get-1m-sse-s3")
+    body = bytes(range(256)) * (MIB // 256)
+    make_client("s3").put_object(Bucket=bucket, Key="k", Body=body, ServerSideEncryption="AES256")
+    return lambda client: client.get_object(Bucket=bucket, Key="k")["Body"].read()
+
+
+@workload("s3_put_object_1m_sse_kms", service="s3", max_ops=300)
+def s3_put_object_1m_sse_kms(make_client: ClientFactory) -> Op:
+    """S3 PutObject of 1 MiB with SSE-KMS under a customer managed key: ops/s is MiB/s."""
+    bucket = _bucket(make_client, "bench-put-1m-sse-kms")
+    key = make_client("kms").create_key()["KeyMetadata"]["KeyId"]
+    body = bytes(range(256)) * (MIB // 256)
+    return lambda client: client.put_object(
+        Bucket=bucket, Key="k", Body=body, ServerSideEncryption="aws:kms", SSEKMSKeyId=key
+    )
+
+
+@workload("s3_get_object_1m_sse_kms", service="s3", max_ops=300)
+def s3_get_object_1m_sse_kms(make_client: ClientFactory) -> Op:
+    """S3 GetObject of a 1 MiB SSE-KMS object, read whole: ops/s is MiB/s."""
+    bucket = _bucket(make_client, "bench-get-1m-sse-kms")
+    key = make_client("kms").create_key()["KeyMetadata"]["KeyId"]
+    body = bytes(range(256)) * (MIB // 256)
+    make_client("s3").put_object(
+        Bucket=bucket, Key="k", Body=body, ServerSideEncryption="aws:kms", SSEKMSKeyId=key
+    )
+    return lambda client: client.get_object(Bucket=bucket, Key="k")["Body"].read()

@@ -18,6 +18,8 @@ Root principals skip identity policies (AWS evaluates none for them), so a root 
 unless the service has resource policies, whose explicit denies bind root too. A service's hook answers
 one policy, or `ResourcePolicies`: several (a KMS key's policy and its grants), and whether they must
 allow even within the resource's own account (a KMS key policy must, for IAM users and root alike).
+Unsigned requests are refused, except S3's: those are evaluated as the anonymous principal "*", which
+only a resource's own policy (a bucket policy or ACL) can allow.
 """
 
 from __future__ import annotations
@@ -85,11 +87,13 @@ def _resource_side(
 def authorize_request(ctx: Context, log: DecisionLog) -> None:
     principal = ctx.principal
     assert principal is not None and ctx.operation is not None and ctx.service_name is not None
-    if principal.kind == "anonymous":
-        _anonymous(ctx)
-        return
     service = registry().get(ctx.service_name)
     resource_policy = service.resource_policy if service is not None else None
+    if principal.kind == "anonymous":
+        # Only S3 lets a policy or ACL grant unsigned requests; they are evaluated as the principal "*".
+        if ctx.operation.auth_type == "none" or ctx.service_name != "s3" or resource_policy is None:
+            _anonymous(ctx)
+            return
     if principal.kind == "root" and resource_policy is None:
         return
     denied: tuple[Requirement, Decision] | None = None
@@ -123,6 +127,8 @@ def authorize_request(ctx: Context, log: DecisionLog) -> None:
                 break
     if denied is not None:
         log.persist(ctx.request_id)
+        if principal.kind == "anonymous":
+            raise ServiceError("AccessDenied", "Access Denied", 403)
         raise access_denied(ctx, principal, *denied)
     if principal.kind in ("user", "assumed-role"):
         # Access advisor's history (GenerateServiceLastAccessedDetails) comes from these requests.
@@ -171,7 +177,7 @@ _policy_cache: dict[tuple[str, str, str | None], tuple[int, PrincipalPolicies]] 
 
 
 def _cached_principal_policies(tx: Transaction, principal: Principal) -> PrincipalPolicies:
-    if principal.kind == "root":
+    if principal.kind in ("root", "anonymous"):
         return (), None, None, {}, None
     key = (principal.account, principal.arn, principal.access_key)
     generation = tx.doc_generation(store.SERVICE, principal.account)

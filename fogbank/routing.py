@@ -32,6 +32,7 @@ MethodNotAllowed.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, unquote_plus
@@ -51,7 +52,19 @@ from fogbank.specs.index import (
     routing_index,
 )
 
-__all__ = ["Route", "identify", "credential_scope", "bucket_from_host", "is_browser_post"]
+__all__ = [
+    "Route",
+    "identify",
+    "credential_scope",
+    "bucket_from_host",
+    "is_browser_post",
+    "is_cors_preflight",
+    "website_bucket",
+]
+
+# S3 website endpoints: BUCKET.s3-website.localhost, BUCKET.s3-website-REGION.amazonaws.com,
+# BUCKET.s3-website.REGION.amazonaws.com.
+_WEBSITE_HOST = re.compile(r"(.+)\.s3-website(?:\.localhost|[.-][a-z0-9-]+\.amazonaws\.com(?:\.cn)?)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +154,21 @@ def is_browser_post(request: HttpRequest) -> bool:
     if bucket_from_host(request.host) is not None:
         return not segments
     return len(segments) == 1
+
+
+def website_bucket(host: str) -> str | None:
+    """The bucket a website endpoint's host name names: such requests are plain HTTP, not API calls."""
+    if ".s3-website" not in host:
+        return None
+    found = _WEBSITE_HOST.fullmatch(_host_name(host))
+    return found.group(1) if found is not None else None
+
+
+def is_cors_preflight(request: HttpRequest) -> bool:
+    """A browser's CORS preflight to S3: an unsigned OPTIONS with an Origin, which no model describes."""
+    return (
+        request.method == "OPTIONS" and "origin" in request.headers and "authorization" not in request.headers
+    )
 
 
 def _by_target(target: str, signing_name: str | None, region: str | None) -> Route:

@@ -28,10 +28,13 @@ from fogbank.errors import ServiceError, internal_error
 from fogbank.protocols import codec
 from fogbank.protocols.errors import fallback_error
 from fogbank.protocols.http import HttpRequest, HttpResponse
-from fogbank.routing import is_browser_post
+from fogbank.routing import is_browser_post, is_cors_preflight, website_bucket
 from fogbank.scheduler import Scheduler
 from fogbank.services import registry
+from fogbank.services.s3.access_log import is_logged, record
+from fogbank.services.s3.cors import cors_headers, preflight
 from fogbank.services.s3.post import post_object
+from fogbank.services.s3.website import serve
 from fogbank.state import Database, open_database
 from fogbank.state.migrations import migrate
 from fogbank.state.outbox import Outbox
@@ -50,6 +53,9 @@ PIPELINE: list[Callable[[Context], None]] = [
 ]
 # S3's browser uploads have no operation in any model: one stage reads, authorizes and answers them.
 BROWSER_POST: list[Callable[[Context], None]] = [post_object]
+# Neither are a website endpoint's plain GETs, nor a browser's CORS preflight.
+WEBSITE: list[Callable[[Context], None]] = [serve]
+CORS_PREFLIGHT: list[Callable[[Context], None]] = [preflight]
 
 SPOOL_THRESHOLD = 1 << 20
 WORKERS = 16
@@ -207,18 +213,38 @@ class App:
             db=self.db,
             decisions=self.decisions,
         )
+        started = time.monotonic()
+        error_code: str | None = None
         try:
-            for stage in BROWSER_POST if is_browser_post(request) else PIPELINE:
+            for stage in _pipeline(request):
                 stage(ctx)
-            return ctx.response if ctx.response is not None else self._serialize(ctx)
+            response = ctx.response if ctx.response is not None else self._serialize(ctx)
         except ServiceError as error:
-            return self._serialize_error(ctx, error)
+            error_code = error.code
+            response = self._serialize_error(ctx, error)
         except Exception:
             log.exception("request %s failed", ctx.request_id)
-            return self._serialize_error(ctx, internal_error(ctx.request_id))
+            error_code = "InternalError"
+            response = self._serialize_error(ctx, internal_error(ctx.request_id))
         finally:
             if ctx.tx is not None and ctx.tx.enqueued and self.outbox is not None:
                 self.executor.submit(self.outbox.kick)
+        if ctx.service_name == "s3":
+            self._after_s3(ctx, response, error_code, started)
+        return response
+
+    def _after_s3(self, ctx: Context, response: HttpResponse, error_code: str | None, started: float) -> None:
+        """An S3 answer's CORS headers, and its line in the bucket's access log."""
+        bucket = ctx.uri_params.get("Bucket")
+        if bucket is None:
+            return
+        if "origin" in ctx.request.headers:
+            response.headers.extend(cors_headers(ctx.db, ctx.request, bucket))
+        if is_logged(ctx.db, bucket):
+            try:
+                record(ctx, response, error_code, int((time.monotonic() - started) * 1000))
+            except Exception:  # a log line lost must not fail the request it describes
+                log.exception("access log for request %s failed", ctx.request_id)
 
     def _own_route(self, request: HttpRequest) -> Callable[[HttpRequest], HttpResponse] | None:
         path = request.path
@@ -234,6 +260,14 @@ class App:
         if ctx.protocol is None or ctx.service is None:
             return fallback_error(ctx.request, error, ctx.request_id)
         return codec(ctx.protocol).serialize_error(ctx.service, ctx.operation, error, ctx.request_id)
+
+
+def _pipeline(request: HttpRequest) -> list[Callable[[Context], None]]:
+    if website_bucket(request.host) is not None:
+        return WEBSITE
+    if is_cors_preflight(request):
+        return CORS_PREFLIGHT
+    return BROWSER_POST if is_browser_post(request) else PIPELINE
 
 
 def _header_value(value: str) -> bytes:

@@ -39,7 +39,7 @@ ResourcePolicyFn = Callable[["Context", "Transaction", str], "LabelledPolicy | R
 RequirementsFn = Callable[["Context", dict[str, Any]], list["Requirement"]]
 Consumer = Callable[[dict[str, Any]], None]
 
-SERVICE_PACKAGES = ("sts", "iam", "kms", "s3")
+SERVICE_PACKAGES = ("sts", "iam", "kms", "s3", "s3control")
 
 
 class Service:

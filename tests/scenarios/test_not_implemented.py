@@ -16,8 +16,8 @@ CALLS = [
     ("sqs", "list_queues", {}, "json"),
     ("lambda", "list_functions", {}, "rest-json"),
     ("apigateway", "get_rest_apis", {}, "rest-json"),
-    ("s3", "get_bucket_analytics_configuration", {"Bucket": "some-bucket", "Id": "a b"}, "rest-xml"),
-    ("s3", "get_bucket_inventory_configuration", {"Bucket": "some-bucket", "Id": "ü"}, "rest-xml"),
+    ("s3", "get_bucket_replication", {"Bucket": "some-bucket"}, "rest-xml"),
+    ("s3", "get_object_torrent", {"Bucket": "some-bucket", "Key": "a b/ü"}, "rest-xml"),
     ("route53", "list_hosted_zones", {}, "rest-xml"),
     ("cloudwatch", "list_metrics", {}, "cbor"),
 ]

@@ -5,7 +5,8 @@ index document per bucket (kind "owned-bucket", under the owner's account), so t
 the per-account quota read one account's buckets in name order without scanning everyone's.
 
 `require_bucket` is how every bucket and object operation finds its bucket: NoSuchBucket when it is
-missing, AccessDenied when another account owns it (no bucket policy grants cross-account access yet).
+missing, AccessDenied when another account owns it, unless the bucket's policy or ACLs (evaluated by the
+authorize stage) let the caller in.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from fogbank.services.s3.store import BUCKET, SERVICE
 from fogbank.specs import loader
 from fogbank.state import Transaction
 
-__all__ = ["owner", "require_bucket", "save_bucket"]
+__all__ = ["is_shared", "owner", "require_bucket", "save_bucket"]
 
 OWNED = "owned-bucket"
 MAX_BUCKETS_PAGE = 10_000
@@ -55,12 +56,20 @@ def require_bucket(ctx: Context, name: str) -> dict[str, Any]:
     doc = ctx.tx.get_doc(SERVICE, BUCKET, "", "", name)
     if doc is None:
         raise no_such_bucket(name)
-    if doc["Account"] != ctx.account:
+    if doc["Account"] != ctx.account and not is_shared(doc):
         # S3 names the bucket's region even when it refuses, so SDKs can tell a redirect from a denial.
         raise ServiceError(
             "AccessDenied", "Access Denied", 403, headers={"x-amz-bucket-region": doc["Region"]}
         )
     return doc
+
+
+def is_shared(doc: dict[str, Any]) -> bool:
+    """The bucket has a policy or ACL grants: the authorize stage already evaluated them, with the owner
+    as the resource's account, so a caller of another account (or anonymous) got here by their grant."""
+    enabled = doc.get("Ownership", "BucketOwnerEnforced") != "BucketOwnerEnforced"
+    acls = enabled and bool(doc.get("Acl") or doc.get("ObjectAcls"))
+    return bool(doc.get("Policy")) or acls
 
 
 def save_bucket(tx: Transaction, doc: dict[str, Any]) -> None:
@@ -169,6 +178,10 @@ def create_bucket(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     }
     if request.get("ObjectOwnership"):
         doc["Ownership"] = request["ObjectOwnership"]
+    if request.get("ObjectLockEnabledForBucket"):
+        # Object Lock needs versioning: the bucket starts with both (object_lock.py owns the rest).
+        doc["Versioning"] = "Enabled"
+        doc["ObjectLock"] = {"ObjectLockEnabled": "Enabled"}
     save_bucket(tx, doc)
     tx.put_doc(SERVICE, OWNED, ctx.account, "", name, {"Region": region, "CreationDate": created})
     location = f"/{name}" if region == "us-east-1" else f"http://{name}.s3.amazonaws.com/"
@@ -268,12 +281,31 @@ def put_bucket_versioning(ctx: Context, request: dict[str, Any]) -> dict[str, An
             "The XML you provided was not well-formed or did not validate against our published schema",
             400,
         )
+    if status == "Suspended" and doc.get("ObjectLock"):
+        raise ServiceError(
+            "InvalidBucketState",
+            "An Object Lock configuration is present on this bucket, so the versioning state cannot be "
+            "changed.",
+            409,
+        )
     doc["Versioning"] = status
     if config.get("MFADelete"):
+        _check_mfa(request.get("MFA"))
         doc["MFADelete"] = config["MFADelete"]
     assert ctx.tx is not None
     save_bucket(ctx.tx, doc)
     return {}
+
+
+def _check_mfa(header: str | None) -> None:
+    """x-amz-mfa is "SERIAL CODE": the device's serial number or ARN, a space, and a six-digit code."""
+    if header is None:
+        raise ServiceError("AccessDenied", "Mfa Authentication must be used for this request", 403)
+    serial, _, code = header.partition(" ")
+    if not serial or not re.fullmatch(r"\d{6}", code):
+        raise ServiceError(
+            "InvalidArgument", "Invalid x-amz-mfa header", 400, fields={"ArgumentName": "x-amz-mfa"}
+        )
 
 
 @service.handler("GetBucketVersioning")

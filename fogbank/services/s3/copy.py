@@ -13,9 +13,11 @@ from urllib.parse import unquote
 
 from fogbank.context import Context
 from fogbank.errors import ServiceError
-from fogbank.services.s3 import service
+from fogbank.services.s3 import service, sse
+from fogbank.services.s3.bucket_encryption import remember
 from fogbank.services.s3.buckets import require_bucket
 from fogbank.services.s3.conditions import check_copy_source
+from fogbank.services.s3.object_lock import lock_meta
 from fogbank.services.s3.objects import check_write, object_meta, tx_latest
 from fogbank.services.s3.objects_store import ObjectVersion, get_version, put_version
 from fogbank.services.s3.restore import readable
@@ -26,7 +28,9 @@ __all__ = ["parse_copy_source", "copy_source_version"]
 
 MAX_COPY_SOURCE = 5 * 1024**3
 # What a copy keeps of its source's meta whatever the directives say: facts about the bytes.
-_CONTENT_FACTS = ("Parts", "Checksum")
+# The copy shares the source's (possibly encrypted) segments, so it keeps their data key too.
+_CONTENT_FACTS = ("Parts", "Checksum", "Encryption")
+_NOT_COPIED = ("TagSet", "Restore", "Retention", "LegalHold")
 
 
 def parse_copy_source(text: str) -> tuple[str, str, str | None]:
@@ -76,6 +80,8 @@ def copy_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     key = request["Key"]
     now = ctx.clock.time()
     check_copy_source(source, request, now)
+    if source.meta.get("Encryption", {}).get("SSE") == "SSE-C":
+        sse.data_key(ctx, source.meta["Encryption"], request, "CopySourceSSECustomer")
     if source.size > MAX_COPY_SOURCE:
         raise ServiceError(
             "InvalidRequest",
@@ -106,21 +112,27 @@ def copy_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         meta = object_meta(ctx, request)
         meta.pop("TagSet", None)
     else:
-        meta = {k: v for k, v in source.meta.items() if k not in ("TagSet", "Restore")}
+        # A copy's protection comes from its own request or the destination bucket, never the source.
+        meta = {k: v for k, v in source.meta.items() if k not in _NOT_COPIED}
         meta["Owner"] = ctx.account
     meta.update({k: source.meta[k] for k in _CONTENT_FACTS if k in source.meta})
+    segments = source.segments
+    changed = sse.copy_encryption(ctx, request, source, bucket["Name"], key, remember(bucket))
+    if changed is not None:
+        segments, meta["Encryption"] = changed
     if request.get("TaggingDirective") == "REPLACE":
         if request.get("Tagging"):
             meta["TagSet"] = parse_tagging_header(request["Tagging"])
     elif source.meta.get("TagSet"):
         meta["TagSet"] = source.meta["TagSet"]
+    meta.update(lock_meta(ctx, bucket, request, integrity=False))
     assert source.etag is not None
     version = put_version(
         ctx.tx,
         bucket["Name"],
         key,
         bucket.get("Versioning", ""),
-        segments=source.segments,
+        segments=segments,
         size=source.size,
         etag=source.etag,
         now=now,
@@ -136,4 +148,5 @@ def copy_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     if source_bucket.get("Versioning"):
         out["CopySourceVersionId"] = source.version_id
     out.update(version_header(bucket, version))
+    out.update(sse.output(meta.get("Encryption"), context=True))
     return out

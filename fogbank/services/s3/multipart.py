@@ -19,13 +19,14 @@ import json
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from fogbank.auth.checksums import Hasher, bad_checksum
 from fogbank.context import Context
 from fogbank.errors import ServiceError
-from fogbank.services.s3 import service
+from fogbank.services.s3 import service, sse
+from fogbank.services.s3.bucket_encryption import remember
 from fogbank.services.s3.buckets import owner, require_bucket
 from fogbank.services.s3.checksums import (
     CRCS,
@@ -41,8 +42,9 @@ from fogbank.services.s3.checksums import (
 )
 from fogbank.services.s3.conditions import check_copy_source, etag_matches, precondition_failed
 from fogbank.services.s3.copy import copy_source_version
+from fogbank.services.s3.object_lock import lock_meta
 from fogbank.services.s3.objects import no_such_key, object_meta, store_upload, tx_latest
-from fogbank.services.s3.objects_store import Segment, put_version, read_segments
+from fogbank.services.s3.objects_store import ObjectVersion, Segment, put_version, read_segments
 from fogbank.services.s3.versions import version_header
 from fogbank.state import Transaction
 
@@ -174,17 +176,24 @@ def _initiator(ctx: Context) -> dict[str, str]:
 @service.handler("CreateMultipartUpload")
 def create_multipart_upload(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     assert ctx.tx is not None
-    require_bucket(ctx, request["Bucket"])
+    bucket = require_bucket(ctx, request["Bucket"])
     settings = _checksum_settings(request)
     meta = object_meta(ctx, request)
+    meta.update(lock_meta(ctx, bucket, request, integrity=False))
     meta.update(settings)
     meta["StorageClass"] = request.get("StorageClass") or "STANDARD"
     meta["Initiator"] = _initiator(ctx)
+    plan = sse.plan_for(ctx, request, remember(bucket))
+    if plan is not None:
+        meta["Encryption"] = sse.record(ctx, plan, request["Bucket"], request["Key"])
     upload_id = secrets.token_urlsafe(48)
     ctx.tx.execute(
         _INSERT_UPLOAD, (upload_id, request["Bucket"], request["Key"], ctx.clock.time(), _dumps(meta))
     )
-    return {"Bucket": request["Bucket"], "Key": request["Key"], "UploadId": upload_id, **settings}
+    enc = meta.get("Encryption")
+    ctx.tx.after_commit(lambda: sse.remember_upload(upload_id, enc, plan.key if plan else None))
+    out = {"Bucket": request["Bucket"], "Key": request["Key"], "UploadId": upload_id, **settings}
+    return {**out, **sse.output(enc, context=True)}
 
 
 # -- parts ---------------------------------------------------------------------------------------
@@ -235,13 +244,18 @@ def upload_part(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     # upload in parallel. The checksum the part needs is usually the one it was sent with; when it is
     # not, it is computed once the upload is known.
     checksum = body_checksum(ctx)
-    ref, md5 = store_upload(ctx, request.get("Body"), checksum.hashers)
-    if ref.size > MAX_PART_SIZE:
+    plan = sse.part_plan(ctx, request, lambda: _upload(cast(Transaction, ctx.tx), request))
+    if plan is None:
+        ref, md5 = store_upload(ctx, request.get("Body"), checksum.hashers)
+        size = ref.size
+    else:
+        ref, md5, size = sse.store_sealed(ctx, request.get("Body"), checksum.hashers, plan, number)
+    if size > MAX_PART_SIZE:
         raise ServiceError(
             "EntityTooLarge",
             "Your proposed upload exceeds the maximum allowed size",
             400,
-            fields={"ProposedSize": str(ref.size), "MaxSizeAllowed": str(MAX_PART_SIZE)},
+            fields={"ProposedSize": str(size), "MaxSizeAllowed": str(MAX_PART_SIZE)},
         )
     tx = ctx.tx
     assert tx is not None
@@ -251,12 +265,18 @@ def upload_part(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         raise _mismatch(algorithm, next(iter(checksum.sent)))
     values = checksum.values()
     needed = _needed(upload)
-    if needed.upper() not in values:
+    if needed.upper() not in values and plan is not None:
+        values[needed.upper()] = sse.part_checksum(ctx, needed, ref, size, plan, number)
+    elif needed.upper() not in values:
         values[needed.upper()] = compute(ctx.db.blobs, needed, [(ref.digest, ref.size)])
     etag = f'"{md5}"'
     segments = [(ref.digest, ref.size)]
-    _save_part(tx, upload["UploadId"], number, segments, ref.size, etag, ctx.clock.time(), values)
-    return {"ETag": etag, **_part_members(upload, values, checksum.sent)}
+    _save_part(tx, upload["UploadId"], number, segments, size, etag, ctx.clock.time(), values)
+    return {
+        "ETag": etag,
+        **_part_members(upload, values, checksum.sent),
+        **sse.output(upload.get("Encryption")),
+    }
 
 
 class _SegmentReader:
@@ -335,6 +355,31 @@ def _copy_range(
     return segments, f'"{md5.hexdigest()}"', checksum.values()
 
 
+def _copy_sealed(
+    ctx: Context,
+    request: dict[str, Any],
+    source: ObjectVersion,
+    upload: dict[str, Any],
+    number: int,
+    span: tuple[int, int],
+    algorithm: str,
+) -> tuple[list[Segment], str, dict[str, str]]:
+    """A copied part when the source or the upload is encrypted: the range's plaintext, re-encrypted
+    under the upload's data key (or stored plain when the upload is not encrypted)."""
+    start, end = span
+    encrypted = source.meta.get("Encryption")
+    if encrypted is not None:
+        key = sse.data_key(ctx, encrypted, request, "CopySourceSSECustomer")
+        pieces = sse.read_plain(ctx, source, key, start, end)
+    else:
+        pieces = read_segments(ctx.db.blobs, source.segments, start, end)
+    plan = sse.part_plan(ctx, request, lambda: upload)
+    md5 = hashlib.md5()
+    checksum = body_checksum(ctx, (algorithm,))
+    ref = sse.store_plain_pieces(ctx, pieces, [md5, *checksum.hashers], plan, number)
+    return [(ref.digest, ref.size)], f'"{md5.hexdigest()}"', checksum.values()
+
+
 @service.handler("UploadPartCopy")
 def upload_part_copy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx = ctx.tx
@@ -354,7 +399,9 @@ def upload_part_copy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     needed = _needed(upload)
     known = (source.meta.get("Checksum") or {}).get(needed.upper())
     whole = start == 0 and end == source.size and "-" not in (source.etag or "-")
-    if whole and known is not None and "-" not in known:
+    if source.meta.get("Encryption") is not None or upload.get("Encryption") is not None:
+        segments, etag, values = _copy_sealed(ctx, request, source, upload, number, (start, end), needed)
+    elif whole and known is not None and "-" not in known:
         # A whole single-part object: its ETag is its MD5 and its checksum is stored; nothing to read.
         segments, etag, values = list(source.segments), source.etag or "", {needed.upper(): known}
     else:
@@ -520,6 +567,10 @@ def complete_multipart_upload(ctx: Context, request: dict[str, Any]) -> dict[str
     etag = f'"{hashlib.md5(md5s).hexdigest()}-{len(parts)}"'
     shown = checksum_name(checksum)
     meta = {key: value for key, value in upload.items() if key not in _UPLOAD_ONLY}
+    if "Encryption" in meta:
+        # Each part of an encrypted upload is one blob sealed with its part number in the nonces.
+        layout = [[part["PartNumber"], part["Size"]] for part in parts]
+        meta["Encryption"] = {**meta["Encryption"], "Segments": layout}
     meta["Parts"] = [
         {
             "PartNumber": part["PartNumber"],
@@ -544,6 +595,7 @@ def complete_multipart_upload(ctx: Context, request: dict[str, Any]) -> dict[str
     )
     tx.execute(_DELETE_PARTS, (upload["UploadId"],))
     tx.execute(_DELETE_UPLOAD, (upload["UploadId"],))
+    tx.after_commit(lambda: sse.forget_upload(upload["UploadId"]))
     host = ctx.request.host or "localhost"
     out: dict[str, Any] = {
         "Location": f"{ctx.request.scheme}://{host}/{quote(request['Bucket'])}/{quote(request['Key'])}",
@@ -553,6 +605,7 @@ def complete_multipart_upload(ctx: Context, request: dict[str, Any]) -> dict[str
         **members(checksum),
     }
     out.update(version_header(bucket, version))
+    out.update(sse.output(meta.get("Encryption")))
     return out
 
 
@@ -573,4 +626,7 @@ def abort_multipart_upload(ctx: Context, request: dict[str, Any]) -> dict[str, A
         )
     tx.execute(_DELETE_PARTS, (upload["UploadId"],))
     tx.execute(_DELETE_UPLOAD, (upload["UploadId"],))
+    # The upload's remembered encryption is only dropped once the abort is durable.
+    upload_id = upload["UploadId"]
+    tx.after_commit(lambda: sse.forget_upload(upload_id))
     return {}

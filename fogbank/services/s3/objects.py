@@ -22,10 +22,14 @@ from typing import Any, BinaryIO
 from fogbank.auth.checksums import Hasher
 from fogbank.context import Context
 from fogbank.errors import ServiceError
-from fogbank.services.s3 import service
+from fogbank.services.s3 import service, sse
+from fogbank.services.s3.acl import acl_meta
+from fogbank.services.s3.bucket_encryption import default_rule, remember
 from fogbank.services.s3.buckets import require_bucket
 from fogbank.services.s3.checksums import body_checksum, members, object_members
 from fogbank.services.s3.conditions import check_read, etag_matches, precondition_failed
+from fogbank.services.s3.lifecycle import expiration_header
+from fogbank.services.s3.object_lock import lock_headers, lock_meta
 from fogbank.services.s3.objects_store import ObjectVersion, get_latest, put_version, read_segments
 from fogbank.services.s3.restore import readable, restore_header
 from fogbank.services.s3.tagging import parse_tagging_header
@@ -114,6 +118,9 @@ def object_output(
     if restore is not None:
         out["Restore"] = restore
     out.update(version_header(bucket, version))
+    out.update(sse.output(meta.get("Encryption")))
+    out.update(lock_headers(meta))
+    out.update(expiration_header(bucket, version))
     ranged = bool(request.get("Range"))
     out.update(
         object_members(
@@ -129,12 +136,24 @@ def object_output(
 @service.handler("PutObject")
 def put_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     checksum = body_checksum(ctx)
-    blob, md5 = store_upload(ctx, request.get("Body"), checksum.hashers)
+    plan = sse.plan_for(ctx, request, default_rule(ctx, request["Bucket"]))
+    if plan is None:
+        blob, md5 = store_upload(ctx, request.get("Body"), checksum.hashers)
+        size = blob.size
+    else:
+        blob, md5, size = sse.store_sealed(ctx, request.get("Body"), checksum.hashers, plan)
     tx = ctx.tx
     assert tx is not None
     bucket = require_bucket(ctx, request["Bucket"])
+    rule = remember(bucket)
+    if plan is not None and plan.default is not None and plan.default != rule:
+        plan = sse.from_rule(plan, rule)  # the cached rule was stale (the bucket was made anew)
     key = request["Key"]
     meta = object_meta(ctx, request)
+    meta.update(lock_meta(ctx, bucket, request))
+    meta.update(acl_meta(ctx, bucket, request))
+    if plan is not None:
+        meta["Encryption"] = sse.record(ctx, plan, bucket["Name"], key)
     if request.get("IfNoneMatch") is not None or request.get("IfMatch") is not None:
         check_write(tx_latest(ctx, bucket["Name"], key), request, key)
     version = put_version(
@@ -143,7 +162,7 @@ def put_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         key,
         bucket.get("Versioning", ""),
         segments=[(blob.digest, blob.size)],
-        size=blob.size,
+        size=size,
         etag=f'"{md5}"',
         now=ctx.clock.time(),
         storage_class=request.get("StorageClass") or "STANDARD",
@@ -152,6 +171,8 @@ def put_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     )
     out: dict[str, Any] = {"ETag": version.etag, **members(version.meta.get("Checksum"))}
     out.update(version_header(bucket, version))
+    out.update(sse.output(meta.get("Encryption"), context=True))
+    out.update(expiration_header(bucket, version))
     return out
 
 
@@ -267,6 +288,10 @@ def _read(ctx: Context, request: dict[str, Any], head: bool) -> dict[str, Any]:
             fields={"StorageClass": version.storage_class},
         )
     check_read(version, request, now)
+    encrypted = version.meta.get("Encryption")
+    data_key = None
+    if encrypted is not None and (not head or encrypted["SSE"] == "SSE-C"):
+        data_key = sse.data_key(ctx, encrypted, request)
     out = object_output(bucket, version, now, request)
     span: tuple[int, int] | None = None
     part_number = request.get("PartNumber")
@@ -286,7 +311,10 @@ def _read(ctx: Context, request: dict[str, Any], head: bool) -> dict[str, Any]:
         out["ContentRange"] = f"bytes {start}-{max(start, end - 1)}/{version.size}"
         out["StatusCode"] = 206
     if not head:
-        pieces = read_segments(ctx.db.blobs, version.segments, start, end)
+        if data_key is not None:
+            pieces = sse.read_plain(ctx, version, data_key, start, end)
+        else:
+            pieces = read_segments(ctx.db.blobs, version.segments, start, end)
         # A body of one piece is read here: streaming it would cost the server two more thread hops.
         out["Body"] = b"".join(pieces) if end - start <= CHUNK_SIZE else pieces
     return out

@@ -19,6 +19,8 @@ API (all functions take the request's transaction):
     get_version(tx, bucket, key, version_id) -> ObjectVersion | None
     remove_version(tx, bucket, key, version_id) -> ObjectVersion | None   the removed row
     update_meta(tx, version, meta) -> ObjectVersion            tags, restore state: no new version
+    set_storage_class(tx, version, storage_class) -> ObjectVersion     a lifecycle transition
+    abort_uploads(tx, bucket, prefix, initiated_before) -> int        lifecycle's abort of stale uploads
     scan_latest(tx, bucket, *, prefix, start, inclusive, limit) -> list[ObjectVersion]
         live objects (latest, not delete markers) with key >= / > start, in UTF-8 byte order;
         without their segments (a listing reads no bytes); rows with equal metadata share one
@@ -54,6 +56,7 @@ __all__ = [
     "NULL_VERSION",
     "ObjectVersion",
     "Segment",
+    "abort_uploads",
     "forget_bucket",
     "get_latest",
     "get_version",
@@ -64,6 +67,7 @@ __all__ = [
     "put_version",
     "read_segments",
     "remove_version",
+    "set_storage_class",
     "scan_latest",
     "scan_versions",
     "update_meta",
@@ -89,6 +93,10 @@ _DELETE_VERSION = "DELETE FROM s3_objects WHERE bucket = ? AND key = ? AND versi
 _NEWEST = "SELECT version_id FROM s3_objects WHERE bucket = ? AND key = ? ORDER BY seq DESC LIMIT 1"
 _MARK_LATEST = "UPDATE s3_objects SET is_latest = 1 WHERE bucket = ? AND key = ? AND version_id = ?"
 _UPDATE_META = "UPDATE s3_objects SET meta = ? WHERE bucket = ? AND key = ? AND version_id = ?"
+_SET_CLASS = "UPDATE s3_objects SET storage_class = ? WHERE bucket = ? AND key = ? AND version_id = ?"
+_STALE_UPLOADS = "SELECT upload_id, key FROM s3_uploads WHERE bucket = ? AND initiated <= ?"
+_ABORT_PARTS = "DELETE FROM s3_parts WHERE upload_id = ?"
+_ABORT_UPLOAD = "DELETE FROM s3_uploads WHERE upload_id = ?"
 _ANY_ROW = "SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1"
 _DELETE_PARTS = "DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)"
 _DELETE_UPLOADS = "DELETE FROM s3_uploads WHERE bucket = ?"
@@ -248,6 +256,22 @@ def remove_version(tx: Transaction, bucket: str, key: str, version_id: str) -> O
 def update_meta(tx: Transaction, version: ObjectVersion, meta: dict[str, Any]) -> ObjectVersion:
     tx.execute(_UPDATE_META, (_dumps(meta), version.bucket, version.key, version.version_id))
     return replace(version, meta=meta)
+
+
+def set_storage_class(tx: Transaction, version: ObjectVersion, storage_class: str) -> ObjectVersion:
+    tx.execute(_SET_CLASS, (storage_class, version.bucket, version.key, version.version_id))
+    return replace(version, storage_class=storage_class)
+
+
+def abort_uploads(tx: Transaction, bucket: str, prefix: str, initiated_before: float) -> int:
+    """Drop the bucket's uploads under `prefix` initiated at or before a time, with their parts."""
+    stale = [
+        row[0] for row in tx.execute(_STALE_UPLOADS, (bucket, initiated_before)) if row[1].startswith(prefix)
+    ]
+    for upload_id in stale:
+        tx.execute(_ABORT_PARTS, (upload_id,))
+        tx.execute(_ABORT_UPLOAD, (upload_id,))
+    return len(stale)
 
 
 def prefix_end(prefix: str) -> str | None:

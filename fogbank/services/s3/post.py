@@ -53,6 +53,12 @@ _HEADER_FIELDS = {
     "x-amz-website-redirect-location": "WebsiteRedirectLocation",
 }
 
+# What PutObject reports of the new version's encryption, as the POST response's headers.
+_SSE_HEADERS = (
+    ("ServerSideEncryption", "x-amz-server-side-encryption"),
+    ("SSEKMSKeyId", "x-amz-server-side-encryption-aws-kms-key-id"),
+)
+
 
 def _malformed(
     message: str = "The body of your POST request is not well-formed multipart/form-data.",
@@ -317,6 +323,10 @@ class _Limited:
         self._maximum = maximum
         self.size = 0
 
+    def seekable(self) -> bool:
+        # Encrypted uploads ask before rewinding; the form streams once.
+        return False
+
     def read(self, size: int = -1) -> bytes:
         piece = self._form.read(size)
         self.size += len(piece)
@@ -368,6 +378,7 @@ def _answer(
     headers = [("ETag", etag), ("Location", location), ("x-amz-request-id", ctx.request_id)]
     if output.get("VersionId"):
         headers.append(("x-amz-version-id", output["VersionId"]))
+    headers += [(header, output[member]) for member, header in _SSE_HEADERS if output.get(member)]
     redirect = fields.get("success_action_redirect") or fields.get("redirect")
     if redirect:
         query = urlencode({"bucket": bucket, "key": key, "etag": etag})

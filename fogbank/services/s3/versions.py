@@ -21,6 +21,7 @@ from fogbank.services.s3 import service
 from fogbank.services.s3.buckets import owner, require_bucket
 from fogbank.services.s3.conditions import etag_matches, precondition_failed
 from fogbank.services.s3.listing_walk import encoder, walk
+from fogbank.services.s3.object_lock import check_delete
 from fogbank.services.s3.objects_store import (
     NULL_VERSION,
     ObjectVersion,
@@ -111,6 +112,7 @@ def delete_one(
     if version_id is not None:
         if version_id != NULL_VERSION and not _VERSION_ID.fullmatch(version_id):
             raise _invalid_version_id()
+        check_delete(ctx, get_version(tx, name, key, version_id))
         removed = remove_version(tx, name, key, version_id)
         out: dict[str, Any] = {"VersionId": version_id}
         if removed is not None and removed.is_delete_marker:

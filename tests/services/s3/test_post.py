@@ -231,3 +231,17 @@ def test_expect_100_continue(server: FogbankServer, client: Callable[..., Any]) 
         response.begin()
         assert response.status == 200
     assert client("s3").get_object(Bucket=bucket, Key="waited")["Body"].read() == body
+
+
+def test_upload_takes_the_bucket_default_encryption(
+    server: FogbankServer, account: tuple[str, dict[str, str]], bucket: str, root: Any
+) -> None:
+    rule = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    root.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [rule]})
+    post = _signer(server, account[1]).generate_presigned_post(bucket, "sealed.txt", ExpiresIn=600)
+    status, headers, body = _post(post["url"], post["fields"], "sealed.txt", b"sealed by default")
+    assert status == 204, body
+    assert headers["x-amz-server-side-encryption"] == "AES256"
+    got = root.get_object(Bucket=bucket, Key="sealed.txt")
+    assert got["ServerSideEncryption"] == "AES256"
+    assert got["Body"].read() == b"sealed by default"
