@@ -202,24 +202,23 @@ def _manageable(ctx: Context, request: dict[str, Any], action: str) -> dict[str,
     return doc
 
 
-@service.handler("EnableKey")
-def enable_key(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _manageable(ctx, request, "EnableKey")
+def _set_enabled(ctx: Context, request: dict[str, Any], action: str, enabled: bool) -> dict[str, Any]:
+    doc = _manageable(ctx, request, action)
     if doc["KeyState"] == "PendingImport":
         raise ServiceError("KMSInvalidStateException", f"{doc['Arn']} is pending import.", 400)
-    doc.update(Enabled=True, KeyState="Enabled")
+    doc.update(Enabled=enabled, KeyState="Enabled" if enabled else "Disabled")
     lifecycle.save(tx_of(ctx), doc)
     return {}
+
+
+@service.handler("EnableKey")
+def enable_key(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    return _set_enabled(ctx, request, "EnableKey", enabled=True)
 
 
 @service.handler("DisableKey")
 def disable_key(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _manageable(ctx, request, "DisableKey")
-    if doc["KeyState"] == "PendingImport":
-        raise ServiceError("KMSInvalidStateException", f"{doc['Arn']} is pending import.", 400)
-    doc.update(Enabled=False, KeyState="Disabled")
-    lifecycle.save(tx_of(ctx), doc)
-    return {}
+    return _set_enabled(ctx, request, "DisableKey", enabled=False)
 
 
 @service.handler("ScheduleKeyDeletion")

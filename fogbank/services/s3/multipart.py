@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import quote
@@ -279,26 +278,6 @@ def upload_part(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class _SegmentReader:
-    """A file-like view of an iterator of byte pieces, for `BlobStore.write`."""
-
-    def __init__(self, pieces: Iterator[bytes]) -> None:
-        self._pieces = pieces
-        self._buffer = b""
-
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
-            piece = next(self._pieces, None)
-            if piece is None:
-                break
-            self._buffer += piece
-        if size < 0:
-            out, self._buffer = self._buffer, b""
-        else:
-            out, self._buffer = self._buffer[:size], self._buffer[size:]
-        return out
-
-
 def _source_range(value: str | None, size: int) -> tuple[int, int]:
     """[start, end) of `x-amz-copy-source-range: bytes=first-last` within an object of `size` bytes."""
     if value is None:
@@ -349,7 +328,7 @@ def _copy_range(
                 for hasher in hashers:
                     hasher.update(piece)
         else:
-            reader = _SegmentReader(read_segments(ctx.db.blobs, [(digest, size)], lo, hi))
+            reader = sse.PieceReader(read_segments(ctx.db.blobs, [(digest, size)], lo, hi))
             ref = ctx.db.blobs.write(reader, hashers)
             segments.append((ref.digest, ref.size))
     return segments, f'"{md5.hexdigest()}"', checksum.values()

@@ -32,6 +32,7 @@ from fogbank.services.s3.objects_store import ObjectVersion, read_segments
 from fogbank.state.blobs import BlobRef
 
 __all__ = [
+    "PieceReader",
     "Plan",
     "copy_encryption",
     "customer_key",
@@ -352,14 +353,16 @@ def store_plain_pieces(
 ) -> BlobRef:
     """Plaintext pieces (a copied range of an encrypted source) into the blob store, encrypted under
     `plan` when the destination is encrypted; `hashers` see the plaintext."""
-    reader = _PieceReader(pieces)
+    reader = PieceReader(pieces)
     if plan is None:
         return ctx.db.blobs.write(cast(BinaryIO, reader), hashers)
     sealed = encryption.EncryptingReader(cast(BinaryIO, reader), plan.key, plan.prefix, part, hashers=hashers)
     return ctx.db.blobs.write(cast(BinaryIO, sealed))
 
 
-class _PieceReader:
+class PieceReader:
+    """A file-like view of an iterator of byte pieces, for `BlobStore.write`."""
+
     def __init__(self, pieces: Iterator[bytes]) -> None:
         self._pieces = pieces
         self._buffer = b""

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -15,11 +13,7 @@ from botocore.exceptions import ClientError
 
 from tests.conftest import CREDENTIALS
 from tests.server import FogbankServer
-
-
-@pytest.fixture
-def s3(client: Callable[..., Any]) -> Any:
-    return client("s3")
+from tests.services.s3.helpers import advance, error_code
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +30,6 @@ def _bucket(s3: Any, prefix: str) -> str:
     return name
 
 
-def _advance(server: FogbankServer, duration: str) -> None:
-    request = urllib.request.Request(
-        server.endpoint + "/_fogbank/clock", data=json.dumps({"advance": duration}).encode(), method="POST"
-    )
-    with urllib.request.urlopen(request) as response:
-        response.read()
-
-
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
-
-
 def test_logging_configuration(s3: Any) -> None:
     source, target = _bucket(s3, "src-"), _bucket(s3, "logs-")
     assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket=source)
@@ -58,7 +40,7 @@ def test_logging_configuration(s3: Any) -> None:
                 "LoggingEnabled": {"TargetBucket": "missing-" + target, "TargetPrefix": "x/"}
             },
         )
-    assert _code(error) == "InvalidTargetBucketForLogging"
+    assert error_code(error) == "InvalidTargetBucketForLogging"
     enabled = {"TargetBucket": target, "TargetPrefix": "logs/"}
     s3.put_bucket_logging(Bucket=source, BucketLoggingStatus={"LoggingEnabled": enabled})
     assert s3.get_bucket_logging(Bucket=source)["LoggingEnabled"] == enabled
@@ -78,7 +60,7 @@ def test_log_objects_are_written(own_server: FogbankServer) -> None:
     got["Body"].read()
     with pytest.raises(ClientError):
         s3.get_object(Bucket=source, Key="absent")
-    _advance(own_server, "10m")
+    advance(own_server, "10m")
     listed: list[dict[str, Any]] = []
     for _ in range(100):
         listed = s3.list_objects_v2(Bucket=target, Prefix="logs/").get("Contents", [])

@@ -13,15 +13,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tests.scenarios.iam_helpers import new_account
+from tests.services.s3.helpers import error_code
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 OFF = dict.fromkeys(
     ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), False
 )
-
-
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
 
 
 @pytest.fixture
@@ -50,12 +47,12 @@ def test_ownership_defaults_to_enforced_and_acls_are_disabled(s3: Any, bucket: s
     ]
     with pytest.raises(ClientError) as error:
         s3.put_bucket_acl(Bucket=bucket, ACL="public-read")
-    assert _code(error) == "AccessControlListNotSupported"
+    assert error_code(error) == "AccessControlListNotSupported"
     s3.put_bucket_acl(Bucket=bucket, ACL="private")
     s3.delete_bucket_ownership_controls(Bucket=bucket)
     with pytest.raises(ClientError) as error:
         s3.get_bucket_ownership_controls(Bucket=bucket)
-    assert _code(error) == "OwnershipControlsNotFoundError"
+    assert error_code(error) == "OwnershipControlsNotFoundError"
 
 
 def test_public_read_object_acl(s3: Any, bucket: str, anonymous: Any) -> None:
@@ -65,7 +62,7 @@ def test_public_read_object_acl(s3: Any, bucket: str, anonymous: Any) -> None:
     s3.put_object(Bucket=bucket, Key="page.html", Body=b"<p>hi</p>")
     with pytest.raises(ClientError) as error:
         s3.put_object_acl(Bucket=bucket, Key="page.html", ACL="public-read")
-    assert _code(error) == "AccessDenied"  # BlockPublicAcls is on by default
+    assert error_code(error) == "AccessDenied"  # BlockPublicAcls is on by default
     s3.put_public_access_block(
         Bucket=bucket, PublicAccessBlockConfiguration={**OFF, "IgnorePublicAcls": True}
     )
@@ -74,7 +71,7 @@ def test_public_read_object_acl(s3: Any, bucket: str, anonymous: Any) -> None:
     assert {"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"} in grants
     with pytest.raises(ClientError) as error:
         anonymous.get_object(Bucket=bucket, Key="page.html")
-    assert _code(error) == "AccessDenied"  # the public grant is ignored
+    assert error_code(error) == "AccessDenied"  # the public grant is ignored
     s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=OFF)
     assert anonymous.get_object(Bucket=bucket, Key="page.html")["Body"].read() == b"<p>hi</p>"
     s3.put_bucket_acl(Bucket=bucket, ACL="public-read")
@@ -82,7 +79,7 @@ def test_public_read_object_acl(s3: Any, bucket: str, anonymous: Any) -> None:
         s3.put_bucket_ownership_controls(
             Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
         )
-    assert _code(error) == "InvalidBucketAclWithObjectOwnership"
+    assert error_code(error) == "InvalidBucketAclWithObjectOwnership"
     assert anonymous.list_objects_v2(Bucket=bucket)["KeyCount"] == 1
 
 
@@ -94,7 +91,7 @@ def test_grant_to_another_account_by_canonical_id(s3: Any, bucket: str, client: 
     other = client("s3", aws_access_key_id=new_account())
     with pytest.raises(ClientError) as error:
         other.get_object(Bucket=bucket, Key="report")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     other_id = other.list_buckets()["Owner"]["ID"]
     owner_id = s3.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
     s3.put_object_acl(
@@ -106,31 +103,31 @@ def test_grant_to_another_account_by_canonical_id(s3: Any, bucket: str, client: 
     assert other.list_objects_v2(Bucket=bucket)["KeyCount"] == 1
     with pytest.raises(ClientError) as error:
         s3.put_bucket_acl(Bucket=bucket, GrantRead='emailAddress="nobody@example.com"')
-    assert _code(error) == "UnresolvableGrantByEmailAddress"
+    assert error_code(error) == "UnresolvableGrantByEmailAddress"
 
 
 def test_acl_headers_on_create_bucket_and_put_object(s3: Any, anonymous: Any) -> None:
     name = f"acl-{uuid.uuid4().hex[:12]}"
     with pytest.raises(ClientError) as error:
         s3.create_bucket(Bucket=name, ACL="public-read")
-    assert _code(error) == "InvalidBucketAclWithObjectOwnership"
+    assert error_code(error) == "InvalidBucketAclWithObjectOwnership"
     with pytest.raises(ClientError) as error:
         s3.head_bucket(Bucket=name)
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
     s3.create_bucket(Bucket=name, ACL="private")
     with pytest.raises(ClientError) as error:
         s3.put_object(Bucket=name, Key="k", Body=b"v", ACL="public-read")
-    assert _code(error) == "AccessControlListNotSupported"
+    assert error_code(error) == "AccessControlListNotSupported"
     s3.put_object(Bucket=name, Key="k", Body=b"v", ACL="bucket-owner-full-control")
     s3.put_bucket_ownership_controls(
         Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
     )
     with pytest.raises(ClientError) as error:
         s3.put_object(Bucket=name, Key="open", Body=b"v", ACL="public-read")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=OFF)
     s3.put_object(Bucket=name, Key="open", Body=b"hello", ACL="public-read")
     assert anonymous.get_object(Bucket=name, Key="open")["Body"].read() == b"hello"
     with pytest.raises(ClientError) as error:
         anonymous.get_object(Bucket=name, Key="k")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"

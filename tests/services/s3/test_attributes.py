@@ -6,7 +6,6 @@ import base64
 import hashlib
 import os
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,11 +13,6 @@ from botocore.exceptions import ClientError
 
 ALL = ["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]
 MIB = 1024 * 1024
-
-
-@pytest.fixture
-def s3(client: Callable[..., Any]) -> Any:
-    return client("s3")
 
 
 @pytest.fixture

@@ -4,16 +4,12 @@ notifications, and the inventory/analytics/metrics/Intelligent-Tiering configura
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-
-@pytest.fixture
-def s3(client: Callable[..., Any]) -> Any:
-    return client("s3")
+from tests.services.s3.helpers import error_code
 
 
 @pytest.fixture
@@ -23,18 +19,14 @@ def bucket(s3: Any) -> str:
     return name
 
 
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
-
-
 def test_mfa_delete_flag(s3: Any, bucket: str) -> None:
     config = {"Status": "Enabled", "MFADelete": "Enabled"}
     with pytest.raises(ClientError) as error:
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=config)
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     with pytest.raises(ClientError) as error:
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=config, MFA="serial-only")
-    assert _code(error) == "InvalidArgument"
+    assert error_code(error) == "InvalidArgument"
     s3.put_bucket_versioning(
         Bucket=bucket, VersioningConfiguration=config, MFA="arn:aws:iam::123456789012:mfa/root 123456"
     )
@@ -56,7 +48,7 @@ def test_accelerate(s3: Any, bucket: str) -> None:
     s3.create_bucket(Bucket=dotted)
     with pytest.raises(ClientError) as error:
         s3.put_bucket_accelerate_configuration(Bucket=dotted, AccelerateConfiguration={"Status": "Enabled"})
-    assert _code(error) == "InvalidRequest"
+    assert error_code(error) == "InvalidRequest"
 
 
 def test_notification_configuration(s3: Any, bucket: str) -> None:
@@ -83,7 +75,7 @@ def test_notification_configuration(s3: Any, bucket: str) -> None:
     bad = {"QueueConfigurations": [{"QueueArn": "not-an-arn", "Events": ["s3:ObjectCreated:*"]}]}
     with pytest.raises(ClientError) as error:
         s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=bad)
-    assert _code(error) == "InvalidArgument"
+    assert error_code(error) == "InvalidArgument"
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={})
     assert "QueueConfigurations" not in s3.get_bucket_notification_configuration(Bucket=bucket)
 
@@ -100,7 +92,7 @@ def test_inventory_configurations(s3: Any, bucket: str) -> None:
 
     with pytest.raises(ClientError) as error:
         s3.get_bucket_inventory_configuration(Bucket=bucket, Id="a")
-    assert _code(error) == "NoSuchConfiguration"
+    assert error_code(error) == "NoSuchConfiguration"
     for i in ("b", "a"):
         s3.put_bucket_inventory_configuration(Bucket=bucket, Id=i, InventoryConfiguration=inventory(i))
     assert s3.get_bucket_inventory_configuration(Bucket=bucket, Id="a")[
@@ -112,7 +104,7 @@ def test_inventory_configurations(s3: Any, bucket: str) -> None:
     s3.delete_bucket_inventory_configuration(Bucket=bucket, Id="a")
     with pytest.raises(ClientError) as error:
         s3.delete_bucket_inventory_configuration(Bucket=bucket, Id="a")
-    assert _code(error) == "NoSuchConfiguration"
+    assert error_code(error) == "NoSuchConfiguration"
 
 
 def test_metrics_analytics_tiering_configurations(s3: Any, bucket: str) -> None:
@@ -140,4 +132,4 @@ def test_metrics_analytics_tiering_configurations(s3: Any, bucket: str) -> None:
         s3.put_bucket_analytics_configuration(
             Bucket=bucket, Id="other", AnalyticsConfiguration={"Id": "x", "StorageClassAnalysis": {}}
         )
-    assert _code(error) == "InvalidArgument"
+    assert error_code(error) == "InvalidArgument"

@@ -13,10 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.scenarios.iam_helpers import new_account, policy, user_with_policies
-
-
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
+from tests.services.s3.helpers import error_code
 
 
 def _message(error: pytest.ExceptionInfo[ClientError]) -> str:
@@ -25,11 +22,6 @@ def _message(error: pytest.ExceptionInfo[ClientError]) -> str:
 
 def _doc(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-@pytest.fixture
-def account() -> str:
-    return new_account()
 
 
 @pytest.fixture
@@ -47,21 +39,21 @@ def bucket(s3: Any) -> Iterator[str]:
 def test_put_get_delete_and_validation(s3: Any, bucket: str) -> None:
     with pytest.raises(ClientError) as error:
         s3.get_bucket_policy(Bucket=bucket)
-    assert _code(error) == "NoSuchBucketPolicy"
+    assert error_code(error) == "NoSuchBucketPolicy"
     with pytest.raises(ClientError) as error:
         s3.put_bucket_policy(Bucket=bucket, Policy="not json")
-    assert _code(error) == "MalformedPolicy"
+    assert error_code(error) == "MalformedPolicy"
     assert _message(error) == "Policies must be valid JSON and the first byte must be '{'"
     other = _doc(
         {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"}
     )
     with pytest.raises(ClientError) as error:
         s3.put_bucket_policy(Bucket=bucket, Policy=other)
-    assert (_code(error), _message(error)) == ("MalformedPolicy", "Policy has invalid resource")
+    assert (error_code(error), _message(error)) == ("MalformedPolicy", "Policy has invalid resource")
     no_principal = _doc({"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"})
     with pytest.raises(ClientError) as error:
         s3.put_bucket_policy(Bucket=bucket, Policy=no_principal)
-    assert _code(error) == "MalformedPolicy"
+    assert error_code(error) == "MalformedPolicy"
     text = _doc(
         {
             "Effect": "Deny",
@@ -76,7 +68,7 @@ def test_put_get_delete_and_validation(s3: Any, bucket: str) -> None:
     s3.delete_bucket_policy(Bucket=bucket)
     with pytest.raises(ClientError) as error:
         s3.get_bucket_policy_status(Bucket=bucket)
-    assert _code(error) == "NoSuchBucketPolicy"
+    assert error_code(error) == "NoSuchBucketPolicy"
 
 
 def test_explicit_deny_binds_the_owner(s3: Any, bucket: str) -> None:
@@ -94,7 +86,7 @@ def test_explicit_deny_binds_the_owner(s3: Any, bucket: str) -> None:
     )
     with pytest.raises(ClientError) as error:
         s3.delete_object(Bucket=bucket, Key="keep")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     assert "explicit deny in a resource-based policy" in _message(error)
 
 
@@ -114,7 +106,7 @@ def test_deny_unencrypted_uploads(s3: Any, bucket: str) -> None:
     )
     with pytest.raises(ClientError) as error:
         s3.put_object(Bucket=bucket, Key="plain", Body=b"secret")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     s3.put_object(Bucket=bucket, Key="sealed", Body=b"secret", ServerSideEncryption="aws:kms")
     assert s3.get_object(Bucket=bucket, Key="sealed")["Body"].read() == b"secret"
 
@@ -125,7 +117,7 @@ def test_cross_account_grant(s3: Any, bucket: str, client: Callable[..., Any]) -
     reader = client("s3", aws_access_key_id=other)
     with pytest.raises(ClientError) as error:
         reader.get_object(Bucket=bucket, Key="shared/a")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     s3.put_bucket_policy(
         Bucket=bucket,
         Policy=_doc(
@@ -141,11 +133,11 @@ def test_cross_account_grant(s3: Any, bucket: str, client: Callable[..., Any]) -
     assert reader.get_object(Bucket=bucket, Key="shared/a")["Body"].read() == b"a"
     with pytest.raises(ClientError) as error:
         reader.put_object(Bucket=bucket, Key="shared/b", Body=b"b")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     # Configuration stays the owner's.
     with pytest.raises(ClientError) as error:
         reader.get_bucket_policy(Bucket=bucket)
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
 
 
 def test_prefix_condition_on_listing(
@@ -180,7 +172,7 @@ def test_prefix_condition_on_listing(
     assert alice.list_objects_v2(Bucket=bucket, Prefix="home/alice/")["KeyCount"] == 1
     with pytest.raises(ClientError) as error:
         alice.list_objects_v2(Bucket=bucket, Prefix="home/bob/")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
 
 
 def test_existing_tags_auth_type_and_version_keys(s3: Any, bucket: str) -> None:
@@ -215,10 +207,10 @@ def test_existing_tags_auth_type_and_version_keys(s3: Any, bucket: str) -> None:
     assert s3.get_object(Bucket=bucket, Key="open")["Body"].read() == b"1"
     with pytest.raises(ClientError) as error:
         s3.get_object(Bucket=bucket, Key="secret")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     with pytest.raises(ClientError) as error:
         s3.get_object(Bucket=bucket, Key="open", VersionId="null")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "open"})
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(url)
@@ -242,6 +234,6 @@ def test_deny_plain_http(client: Callable[..., Any], account: str, bucket: str) 
     )
     with pytest.raises(ClientError) as error:
         plain.put_object(Bucket=bucket, Key="k", Body=b"v")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     secure.put_object(Bucket=bucket, Key="k", Body=b"v")
     assert secure.get_object(Bucket=bucket, Key="k")["Body"].read() == b"v"

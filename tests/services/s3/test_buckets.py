@@ -10,23 +10,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.scenarios.iam_helpers import new_account
+from tests.services.s3.helpers import error_code, http_status
 
 
 def _name(tag: str = "bkt") -> str:
     return f"{tag}-{uuid.uuid4().hex[:12]}"
-
-
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
-
-
-def _status(error: pytest.ExceptionInfo[ClientError]) -> int:
-    return int(error.value.response["ResponseMetadata"]["HTTPStatusCode"])
-
-
-@pytest.fixture
-def s3(client: Callable[..., Any]) -> Any:
-    return client("s3")
 
 
 def _account_client(client: Callable[..., Any], account: str, region: str = "us-east-1") -> Any:
@@ -46,10 +34,10 @@ def test_create_head_locate_list_delete(s3: Any) -> None:
     s3.delete_bucket(Bucket=name)
     with pytest.raises(ClientError) as error:
         s3.head_bucket(Bucket=name)
-    assert _status(error) == 404
+    assert http_status(error) == 404
     with pytest.raises(ClientError) as error:
         s3.get_bucket_location(Bucket=name)
-    assert _code(error) == "NoSuchBucket"
+    assert error_code(error) == "NoSuchBucket"
     assert error.value.response["Error"]["BucketName"] == name
 
 
@@ -74,7 +62,7 @@ def test_create_head_locate_list_delete(s3: Any) -> None:
 def test_invalid_names(s3: Any, name: str) -> None:
     with pytest.raises(ClientError) as error:
         s3.create_bucket(Bucket=name)
-    assert _code(error) == "InvalidBucketName"
+    assert error_code(error) == "InvalidBucketName"
     assert error.value.response["Error"]["BucketName"] == name
 
 
@@ -95,15 +83,15 @@ def test_names_are_global_across_accounts(s3: Any, client: Callable[..., Any]) -
     other = _account_client(client, new_account())
     with pytest.raises(ClientError) as error:
         other.create_bucket(Bucket=name)
-    assert _code(error) == "BucketAlreadyExists"
-    assert _status(error) == 409
+    assert error_code(error) == "BucketAlreadyExists"
+    assert http_status(error) == 409
     with pytest.raises(ClientError) as error:
         other.head_bucket(Bucket=name)
-    assert _status(error) == 403
+    assert http_status(error) == 403
     assert error.value.response["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == "us-east-1"
     with pytest.raises(ClientError) as error:
         other.delete_bucket(Bucket=name)
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
 
 
 def test_own_bucket_again(s3: Any, client: Callable[..., Any]) -> None:
@@ -116,8 +104,8 @@ def test_own_bucket_again(s3: Any, client: Callable[..., Any]) -> None:
     eu.create_bucket(Bucket=eu_name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     with pytest.raises(ClientError) as error:
         eu.create_bucket(Bucket=eu_name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    assert _code(error) == "BucketAlreadyOwnedByYou"
-    assert _status(error) == 409
+    assert error_code(error) == "BucketAlreadyOwnedByYou"
+    assert http_status(error) == 409
 
 
 def test_location_constraints(client: Callable[..., Any]) -> None:
@@ -129,10 +117,10 @@ def test_location_constraints(client: Callable[..., Any]) -> None:
     assert eu.head_bucket(Bucket=name)["BucketRegion"] == "eu-west-1"
     with pytest.raises(ClientError) as error:
         eu.create_bucket(Bucket=_name())
-    assert _code(error) == "IllegalLocationConstraintException"
+    assert error_code(error) == "IllegalLocationConstraintException"
     with pytest.raises(ClientError) as error:
         eu.create_bucket(Bucket=_name(), CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
-    assert _code(error) == "IllegalLocationConstraintException"
+    assert error_code(error) == "IllegalLocationConstraintException"
 
 
 def test_list_buckets_pages_prefix_and_region(client: Callable[..., Any]) -> None:
@@ -171,21 +159,21 @@ def test_delete_bucket_not_empty(s3: Any) -> None:
     s3.put_object(Bucket=name, Key="k", Body=b"x")
     with pytest.raises(ClientError) as error:
         s3.delete_bucket(Bucket=name)
-    assert _code(error) == "BucketNotEmpty"
-    assert _status(error) == 409
+    assert error_code(error) == "BucketNotEmpty"
+    assert http_status(error) == 409
     s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     s3.delete_object(Bucket=name, Key="k")  # the null version stays, under a delete marker
     assert s3.list_objects_v2(Bucket=name)["KeyCount"] == 0
     with pytest.raises(ClientError) as error:
         s3.delete_bucket(Bucket=name)
-    assert _code(error) == "BucketNotEmpty"
+    assert error_code(error) == "BucketNotEmpty"
     versions = s3.list_object_versions(Bucket=name)
     for item in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
         s3.delete_object(Bucket=name, Key=item["Key"], VersionId=item["VersionId"])
     s3.delete_bucket(Bucket=name)
     with pytest.raises(ClientError) as error:
         s3.delete_bucket(Bucket=name)
-    assert _code(error) == "NoSuchBucket"
+    assert error_code(error) == "NoSuchBucket"
 
 
 def test_versioning_status(s3: Any) -> None:
@@ -199,7 +187,7 @@ def test_versioning_status(s3: Any) -> None:
     # There is no way back to unversioned.
     with pytest.raises(ClientError) as error:
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Disabled"})
-    assert _code(error) == "MalformedXML"
+    assert error_code(error) == "MalformedXML"
     assert s3.get_bucket_versioning(Bucket=name)["Status"] == "Suspended"
 
 
@@ -208,22 +196,22 @@ def test_bucket_tagging(s3: Any) -> None:
     s3.create_bucket(Bucket=name)
     with pytest.raises(ClientError) as error:
         s3.get_bucket_tagging(Bucket=name)
-    assert _code(error) == "NoSuchTagSet"
+    assert error_code(error) == "NoSuchTagSet"
     tags = [{"Key": "team", "Value": "storage"}, {"Key": "env", "Value": ""}]
     s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tags})
     assert s3.get_bucket_tagging(Bucket=name)["TagSet"] == tags
     with pytest.raises(ClientError) as error:
         s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "a", "Value": "1"}] * 2})
-    assert _code(error) == "InvalidTag"
+    assert error_code(error) == "InvalidTag"
     with pytest.raises(ClientError) as error:
         s3.put_bucket_tagging(
             Bucket=name, Tagging={"TagSet": [{"Key": f"k{i}", "Value": "v"} for i in range(51)]}
         )
-    assert _code(error) == "InvalidTag"
+    assert error_code(error) == "InvalidTag"
     s3.delete_bucket_tagging(Bucket=name)
     with pytest.raises(ClientError) as error:
         s3.get_bucket_tagging(Bucket=name)
-    assert _code(error) == "NoSuchTagSet"
+    assert error_code(error) == "NoSuchTagSet"
 
 
 def test_bucket_quota_is_configurable(tmp_path: Any) -> None:

@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.server import FogbankServer
+from tests.services.s3.helpers import error_code
 
 RULES = [
     {
@@ -22,11 +23,6 @@ RULES = [
     },
     {"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]},
 ]
-
-
-@pytest.fixture
-def s3(client: Callable[..., Any]) -> Any:
-    return client("s3")
 
 
 @pytest.fixture
@@ -48,14 +44,10 @@ def _request(
         connection.close()
 
 
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
-
-
 def test_configuration_round_trip_and_validation(s3: Any, bucket: str) -> None:
     with pytest.raises(ClientError) as error:
         s3.get_bucket_cors(Bucket=bucket)
-    assert _code(error) == "NoSuchCORSConfiguration"
+    assert error_code(error) == "NoSuchCORSConfiguration"
     s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": RULES})
     assert s3.get_bucket_cors(Bucket=bucket)["CORSRules"] == RULES
     bad = [
@@ -66,7 +58,7 @@ def test_configuration_round_trip_and_validation(s3: Any, bucket: str) -> None:
     for rules in bad:
         with pytest.raises(ClientError) as error:
             s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
-        assert _code(error) == "InvalidRequest"
+        assert error_code(error) == "InvalidRequest"
     s3.delete_bucket_cors(Bucket=bucket)
     with pytest.raises(ClientError):
         s3.get_bucket_cors(Bucket=bucket)

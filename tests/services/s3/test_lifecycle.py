@@ -5,45 +5,16 @@ Each clock test has its own server: advancing the clock there runs every bucket'
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tests.server import FogbankServer
-
-
-@pytest.fixture
-def private(tmp_path: Path) -> Iterator[FogbankServer]:
-    server = FogbankServer(data_dir=tmp_path, tls_port=False).start()
-    yield server
-    server.stop()
-
-
-def _s3(server: FogbankServer) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=server.endpoint,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        region_name="us-east-1",
-        config=Config(retries={"max_attempts": 0}),
-    )
-
-
-def _advance(server: FogbankServer, duration: str) -> None:
-    request = urllib.request.Request(
-        server.endpoint + "/_fogbank/clock", data=json.dumps({"advance": duration}).encode(), method="POST"
-    )
-    urllib.request.urlopen(request).close()
+from tests.services.s3.helpers import advance, client_of, error_of
 
 
 def _eventually(check: Callable[[], bool]) -> None:
@@ -53,15 +24,6 @@ def _eventually(check: Callable[[], bool]) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the scheduler's work did not appear")
         time.sleep(0.05)
-
-
-def _error(call: Any, **kwargs: Any) -> dict[str, Any]:
-    with pytest.raises(ClientError) as error:
-        call(**kwargs)
-    return {
-        **error.value.response["Error"],
-        "Status": error.value.response["ResponseMetadata"]["HTTPStatusCode"],
-    }
 
 
 def _storage_class(s3: Any, bucket: str, key: str) -> str | None:
@@ -78,7 +40,7 @@ def _rules(*rules: dict[str, Any]) -> dict[str, Any]:
 def test_configuration_round_trip_and_delete(client: Callable[..., Any]) -> None:
     s3 = client("s3")
     s3.create_bucket(Bucket="lc-config")
-    missing = _error(s3.get_bucket_lifecycle_configuration, Bucket="lc-config")
+    missing = error_of(s3.get_bucket_lifecycle_configuration, Bucket="lc-config")
     assert (missing["Code"], missing["Status"]) == ("NoSuchLifecycleConfiguration", 404)
     rule = {
         "ID": "logs",
@@ -105,7 +67,7 @@ def test_configuration_round_trip_and_delete(client: Callable[..., Any]) -> None
     assert got["Rules"][1]["Expiration"]["Date"] == datetime(2030, 1, 1, tzinfo=UTC)
     s3.delete_bucket_lifecycle(Bucket="lc-config")
     assert (
-        _error(s3.get_bucket_lifecycle_configuration, Bucket="lc-config")["Code"]
+        error_of(s3.get_bucket_lifecycle_configuration, Bucket="lc-config")["Code"]
         == "NoSuchLifecycleConfiguration"
     )
 
@@ -142,7 +104,7 @@ def _rule(**members: Any) -> dict[str, Any]:
 def test_invalid_configurations(client: Callable[..., Any], rules: list[dict[str, Any]], code: str) -> None:
     s3 = client("s3")
     s3.create_bucket(Bucket="lc-invalid")
-    refused = _error(
+    refused = error_of(
         s3.put_bucket_lifecycle_configuration, Bucket="lc-invalid", LifecycleConfiguration=_rules(*rules)
     )
     assert (refused["Code"], refused["Status"]) == (code, 400)
@@ -168,7 +130,7 @@ def test_expiration_header(client: Callable[..., Any]) -> None:
 
 
 def test_prefix_transitions_to_glacier_then_expires(private: FogbankServer) -> None:
-    s3 = _s3(private)
+    s3 = client_of(private)
     s3.create_bucket(Bucket="lc-logs")
     s3.put_bucket_lifecycle_configuration(
         Bucket="lc-logs",
@@ -185,17 +147,17 @@ def test_prefix_transitions_to_glacier_then_expires(private: FogbankServer) -> N
     )
     s3.put_object(Bucket="lc-logs", Key="logs/a.log", Body=b"log line")
     s3.put_object(Bucket="lc-logs", Key="data/a.bin", Body=b"data")
-    _advance(private, "31d")
+    advance(private, "31d")
     _eventually(lambda: _storage_class(s3, "lc-logs", "logs/a.log") == "GLACIER")
     assert _storage_class(s3, "lc-logs", "data/a.bin") == "STANDARD"
-    assert _error(s3.get_object, Bucket="lc-logs", Key="logs/a.log")["Code"] == "InvalidObjectState"
-    _advance(private, "335d")
+    assert error_of(s3.get_object, Bucket="lc-logs", Key="logs/a.log")["Code"] == "InvalidObjectState"
+    advance(private, "335d")
     _eventually(lambda: _storage_class(s3, "lc-logs", "logs/a.log") is None)
     assert [o["Key"] for o in s3.list_objects_v2(Bucket="lc-logs")["Contents"]] == ["data/a.bin"]
 
 
 def test_small_objects_stay_by_default_and_tags_filter(private: FogbankServer) -> None:
-    s3 = _s3(private)
+    s3 = client_of(private)
     s3.create_bucket(Bucket="lc-small")
     s3.put_bucket_lifecycle_configuration(
         Bucket="lc-small",
@@ -217,14 +179,14 @@ def test_small_objects_stay_by_default_and_tags_filter(private: FogbankServer) -
     s3.put_object(Bucket="lc-small", Key="small", Body=b"tiny")
     s3.put_object(Bucket="lc-small", Key="big", Body=b"x" * (128 * 1024))
     s3.put_object(Bucket="lc-small", Key="tagged", Body=b"t", Tagging="temp=yes")
-    _advance(private, "3d")
+    advance(private, "3d")
     _eventually(lambda: _storage_class(s3, "lc-small", "big") == "GLACIER")
     assert _storage_class(s3, "lc-small", "small") == "STANDARD"
     assert _storage_class(s3, "lc-small", "tagged") is None
 
 
 def test_versioned_expiration_noncurrent_and_markers(private: FogbankServer) -> None:
-    s3 = _s3(private)
+    s3 = client_of(private)
     s3.create_bucket(Bucket="lc-versions")
     s3.put_bucket_versioning(Bucket="lc-versions", VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_lifecycle_configuration(
@@ -246,7 +208,7 @@ def test_versioned_expiration_noncurrent_and_markers(private: FogbankServer) -> 
         ),
     )
     first = s3.put_object(Bucket="lc-versions", Key="doc", Body=b"one")["VersionId"]
-    _advance(private, "11d")
+    advance(private, "11d")
 
     def versions() -> tuple[list[str], list[str]]:
         listing = s3.list_object_versions(Bucket="lc-versions")
@@ -257,14 +219,14 @@ def test_versioned_expiration_noncurrent_and_markers(private: FogbankServer) -> 
 
     _eventually(lambda: len(versions()[1]) == 1)
     assert versions()[0] == [first]
-    assert _error(s3.get_object, Bucket="lc-versions", Key="doc")["Code"] == "NoSuchKey"
+    assert error_of(s3.get_object, Bucket="lc-versions", Key="doc")["Code"] == "NoSuchKey"
     # Noncurrent for 5 days: the version goes, and then its lone delete marker.
-    _advance(private, "7d")
+    advance(private, "7d")
     _eventually(lambda: versions() == ([], []))
 
 
 def test_noncurrent_expiration_spares_locked_versions(private: FogbankServer) -> None:
-    s3 = _s3(private)
+    s3 = client_of(private)
     s3.create_bucket(Bucket="lc-locked", ObjectLockEnabledForBucket=True)
     s3.put_bucket_lifecycle_configuration(
         Bucket="lc-locked",
@@ -287,14 +249,14 @@ def test_noncurrent_expiration_spares_locked_versions(private: FogbankServer) ->
     def versions() -> list[str]:
         return [v["VersionId"] for v in s3.list_object_versions(Bucket="lc-locked").get("Versions", [])]
 
-    _advance(private, "3d")
+    advance(private, "3d")
     # The same run removes the unlocked noncurrent version and keeps the locked one.
     _eventually(lambda: len(versions()) == 2)
     assert versions() == [current, locked]
 
 
 def test_incomplete_uploads_are_aborted(private: FogbankServer) -> None:
-    s3 = _s3(private)
+    s3 = client_of(private)
     s3.create_bucket(Bucket="lc-uploads")
     s3.put_bucket_lifecycle_configuration(
         Bucket="lc-uploads",
@@ -314,9 +276,9 @@ def test_incomplete_uploads_are_aborted(private: FogbankServer) -> None:
     def uploads() -> list[str]:
         return [u["UploadId"] for u in s3.list_multipart_uploads(Bucket="lc-uploads").get("Uploads", [])]
 
-    _advance(private, "3d")
+    advance(private, "3d")
     assert sorted(uploads()) == sorted([stale, other])
-    _advance(private, "5d")
+    advance(private, "5d")
     _eventually(lambda: uploads() == [other])
-    refused = _error(s3.list_parts, Bucket="lc-uploads", Key="up/big", UploadId=stale)
+    refused = error_of(s3.list_parts, Bucket="lc-uploads", Key="up/big", UploadId=stale)
     assert refused["Code"] == "NoSuchUpload"

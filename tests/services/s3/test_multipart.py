@@ -13,12 +13,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.services.s3.helpers import error_code
+
 MIB = 1024 * 1024
-
-
-@pytest.fixture
-def s3(client: Callable[..., Any]) -> Any:
-    return client("s3")
 
 
 @pytest.fixture
@@ -26,10 +23,6 @@ def bucket(s3: Any) -> str:
     name = "mpu-" + uuid.uuid4().hex[:12]
     s3.create_bucket(Bucket=name)
     return name
-
-
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
 
 
 def _multipart_etag(*parts: bytes) -> str:
@@ -63,7 +56,7 @@ def test_upload_complete_get(s3: Any, bucket: str) -> None:
     # The upload is gone once completed.
     with pytest.raises(ClientError) as error:
         s3.list_parts(Bucket=bucket, Key="big/object.bin", UploadId=upload_id)
-    assert _code(error) == "NoSuchUpload"
+    assert error_code(error) == "NoSuchUpload"
 
 
 def test_get_part_with_its_checksum(s3: Any, bucket: str) -> None:
@@ -83,16 +76,16 @@ def test_part_rules(s3: Any, bucket: str) -> None:
     )
     with pytest.raises(ClientError) as error:
         complete(parts)
-    assert _code(error) == "EntityTooSmall"
+    assert error_code(error) == "EntityTooSmall"
     with pytest.raises(ClientError) as error:
         complete([parts[1], parts[0]])
-    assert _code(error) == "InvalidPartOrder"
+    assert error_code(error) == "InvalidPartOrder"
     with pytest.raises(ClientError) as error:
         complete([{"PartNumber": 1, "ETag": '"' + "0" * 32 + '"'}])
-    assert _code(error) == "InvalidPart"
+    assert error_code(error) == "InvalidPart"
     with pytest.raises(ClientError) as error:
         complete([{"PartNumber": 3, "ETag": parts[0]["ETag"]}])
-    assert _code(error) == "InvalidPart"
+    assert error_code(error) == "InvalidPart"
     # One small part alone is the last part: allowed.
     assert complete(parts[:1])["ETag"] == _multipart_etag(small[0])
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == small[0]
@@ -103,11 +96,11 @@ def test_part_numbers_and_missing_uploads(s3: Any, bucket: str) -> None:
     for number in (0, 10001):
         with pytest.raises(ClientError) as error:
             s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=number, Body=b"x")
-        assert _code(error) == "InvalidArgument"
+        assert error_code(error) == "InvalidArgument"
     s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=10000, Body=b"x")
     with pytest.raises(ClientError) as error:
         s3.upload_part(Bucket=bucket, Key="other", UploadId=upload_id, PartNumber=1, Body=b"x")
-    assert _code(error) == "NoSuchUpload"
+    assert error_code(error) == "NoSuchUpload"
     s3.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id)
     for call in (
         lambda: s3.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id),
@@ -121,7 +114,7 @@ def test_part_numbers_and_missing_uploads(s3: Any, bucket: str) -> None:
     ):
         with pytest.raises(ClientError) as error:
             call()
-        assert _code(error) == "NoSuchUpload"
+        assert error_code(error) == "NoSuchUpload"
         assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
 
 
@@ -198,12 +191,12 @@ def test_upload_part_copy_ranges(s3: Any, bucket: str) -> None:
             CopySource=f"{bucket}/source",
             CopySourceRange=f"bytes=0-{6 * MIB}",
         )
-    assert _code(error) == "InvalidArgument"
+    assert error_code(error) == "InvalidArgument"
     with pytest.raises(ClientError) as error:
         s3.upload_part_copy(
             Bucket=bucket, Key="copy", UploadId=upload_id, PartNumber=4, CopySource=f"{bucket}/missing"
         )
-    assert _code(error) == "NoSuchKey"
+    assert error_code(error) == "NoSuchKey"
     with pytest.raises(ClientError) as error:
         s3.upload_part_copy(
             Bucket=bucket,
@@ -213,7 +206,7 @@ def test_upload_part_copy_ranges(s3: Any, bucket: str) -> None:
             CopySource=f"{bucket}/source",
             CopySourceIfMatch='"' + "1" * 32 + '"',
         )
-    assert _code(error) == "PreconditionFailed"
+    assert error_code(error) == "PreconditionFailed"
     parts = [
         {"PartNumber": 1, "ETag": first["ETag"]},
         {"PartNumber": 2, "ETag": whole["ETag"]},
@@ -287,7 +280,7 @@ def test_full_object_checksum(s3: Any, bucket: str) -> None:
             ChecksumCRC32=_crc32(b"something else"),
             ChecksumType="FULL_OBJECT",
         )
-    assert _code(error) == "BadDigest"
+    assert error_code(error) == "BadDigest"
     done = s3.complete_multipart_upload(
         Bucket=bucket,
         Key="k",
@@ -309,13 +302,13 @@ def test_checksum_type_rules(s3: Any, bucket: str) -> None:
             s3.create_multipart_upload(
                 Bucket=bucket, Key="k", ChecksumAlgorithm=algorithm, ChecksumType=checksum_type
             )
-        assert _code(error) == "InvalidRequest"
+        assert error_code(error) == "InvalidRequest"
     upload_id = s3.create_multipart_upload(Bucket=bucket, Key="k", ChecksumAlgorithm="SHA1")["UploadId"]
     with pytest.raises(ClientError) as error:
         s3.upload_part(
             Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=1, Body=b"x", ChecksumAlgorithm="CRC32"
         )
-    assert _code(error) == "InvalidRequest"
+    assert error_code(error) == "InvalidRequest"
     answer = s3.upload_part(
         Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=1, Body=b"x", ChecksumAlgorithm="SHA1"
     )
@@ -326,7 +319,7 @@ def test_checksum_type_rules(s3: Any, bucket: str) -> None:
             UploadId=upload_id,
             MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": answer["ETag"]}]},
         )
-    assert _code(error) == "InvalidRequest"
+    assert error_code(error) == "InvalidRequest"
 
 
 def test_default_checksum_is_full_object_crc64nvme(s3: Any, bucket: str) -> None:
@@ -380,7 +373,7 @@ def test_complete_in_versioned_bucket_and_conditional_complete(s3: Any, bucket: 
         s3.complete_multipart_upload(
             Bucket=bucket, Key="k", UploadId=upload_id, MultipartUpload={"Parts": parts}, IfNoneMatch="*"
         )
-    assert _code(error) == "PreconditionFailed"
+    assert error_code(error) == "PreconditionFailed"
     done = s3.complete_multipart_upload(
         Bucket=bucket, Key="k", UploadId=upload_id, MultipartUpload={"Parts": parts}
     )

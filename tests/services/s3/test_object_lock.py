@@ -5,27 +5,15 @@ The tests run on a server of their own whose clock no other test moves: retain-u
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from tests.scenarios.iam_helpers import client_for, new_account, policy, user_with_policies
 from tests.server import FogbankServer
-
-
-@pytest.fixture
-def private(tmp_path: Path) -> Iterator[FogbankServer]:
-    server = FogbankServer(data_dir=tmp_path, tls_port=False).start()
-    yield server
-    server.stop()
+from tests.services.s3.helpers import advance, client_of, error_of
 
 
 @pytest.fixture(scope="module")
@@ -38,29 +26,9 @@ def lock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FogbankSer
 @pytest.fixture
 def client(lock_server: FogbankServer) -> Callable[..., Any]:
     def make(service: str) -> Any:
-        return _client(lock_server, service)
+        return client_of(lock_server, service)
 
     return make
-
-
-def _client(server: FogbankServer, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=server.endpoint,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        region_name="us-east-1",
-        config=Config(retries={"max_attempts": 0}),
-    )
-
-
-def _error(call: Any, **kwargs: Any) -> dict[str, Any]:
-    with pytest.raises(ClientError) as error:
-        call(**kwargs)
-    return {
-        **error.value.response["Error"],
-        "Status": error.value.response["ResponseMetadata"]["HTTPStatusCode"],
-    }
 
 
 def _soon(days: int = 1) -> datetime:
@@ -74,7 +42,7 @@ def test_bucket_with_object_lock_and_default_retention(client: Callable[..., Any
     assert s3.get_object_lock_configuration(Bucket="lock-default")["ObjectLockConfiguration"] == {
         "ObjectLockEnabled": "Enabled"
     }
-    suspend = _error(
+    suspend = error_of(
         s3.put_bucket_versioning, Bucket="lock-default", VersioningConfiguration={"Status": "Suspended"}
     )
     assert (suspend["Code"], suspend["Status"]) == ("InvalidBucketState", 409)
@@ -85,39 +53,39 @@ def test_bucket_with_object_lock_and_default_retention(client: Callable[..., Any
     head = s3.head_object(Bucket="lock-default", Key="k")
     assert head["ObjectLockMode"] == "GOVERNANCE"
     assert timedelta(days=1) < head["ObjectLockRetainUntilDate"] - datetime.now(UTC) <= timedelta(days=2)
-    refused = _error(s3.delete_object, Bucket="lock-default", Key="k", VersionId=version)
+    refused = error_of(s3.delete_object, Bucket="lock-default", Key="k", VersionId=version)
     assert (refused["Code"], refused["Status"]) == ("AccessDenied", 403)
     # A delete without a version id only adds a delete marker.
     assert s3.delete_object(Bucket="lock-default", Key="k")["DeleteMarker"] is True
     s3.delete_object(Bucket="lock-default", Key="k", VersionId=version, BypassGovernanceRetention=True)
-    assert _error(s3.head_object, Bucket="lock-default", Key="k", VersionId=version)["Status"] == 404
+    assert error_of(s3.head_object, Bucket="lock-default", Key="k", VersionId=version)["Status"] == 404
 
 
 def test_configuration_errors(client: Callable[..., Any]) -> None:
     s3 = client("s3")
     s3.create_bucket(Bucket="lock-plain")
-    missing = _error(s3.get_object_lock_configuration, Bucket="lock-plain")
+    missing = error_of(s3.get_object_lock_configuration, Bucket="lock-plain")
     assert (missing["Code"], missing["Status"]) == ("ObjectLockConfigurationNotFoundError", 404)
-    refused = _error(
+    refused = error_of(
         s3.put_object, Bucket="lock-plain", Key="k", Body=b"x", ObjectLockMode="GOVERNANCE",
         ObjectLockRetainUntilDate=_soon(),
     )  # fmt: skip
     assert (refused["Code"], refused["Status"]) == ("InvalidRequest", 400)
     config = {"ObjectLockEnabled": "Enabled"}
-    unversioned = _error(
+    unversioned = error_of(
         s3.put_object_lock_configuration, Bucket="lock-plain", ObjectLockConfiguration=config
     )
     assert (unversioned["Code"], unversioned["Status"]) == ("InvalidBucketState", 409)
     s3.put_bucket_versioning(Bucket="lock-plain", VersioningConfiguration={"Status": "Enabled"})
     s3.put_object_lock_configuration(Bucket="lock-plain", ObjectLockConfiguration=config)
     assert s3.get_object_lock_configuration(Bucket="lock-plain")["ObjectLockConfiguration"] == config
-    past = _error(
+    past = error_of(
         s3.put_object, Bucket="lock-plain", Key="k", Body=b"x", ObjectLockMode="COMPLIANCE",
         ObjectLockRetainUntilDate=datetime(2020, 1, 1, tzinfo=UTC),
     )  # fmt: skip
     assert (past["Code"], past["Status"]) == ("InvalidArgument", 400)
     s3.put_object(Bucket="lock-plain", Key="free", Body=b"x")
-    none = _error(s3.get_object_retention, Bucket="lock-plain", Key="free")
+    none = error_of(s3.get_object_retention, Bucket="lock-plain", Key="free")
     assert (none["Code"], none["Status"]) == ("NoSuchObjectLockConfiguration", 404)
 
 
@@ -132,7 +100,7 @@ def test_governance_retention_needs_bypass_to_shorten(client: Callable[..., Any]
         "RetainUntilDate": _soon(5),
     }
     shorter = {"Mode": "GOVERNANCE", "RetainUntilDate": _soon(1)}
-    refused = _error(s3.put_object_retention, Bucket="lock-gov", Key="k", Retention=shorter)
+    refused = error_of(s3.put_object_retention, Bucket="lock-gov", Key="k", Retention=shorter)
     assert (refused["Code"], refused["Status"]) == ("AccessDenied", 403)
     s3.put_object_retention(
         Bucket="lock-gov", Key="k", Retention={"Mode": "GOVERNANCE", "RetainUntilDate": _soon(9)}
@@ -160,7 +128,7 @@ def test_compliance_never_shortened_and_legal_hold(client: Callable[..., Any]) -
         {"Mode": "COMPLIANCE", "RetainUntilDate": _soon(1)},
         {"Mode": "GOVERNANCE", "RetainUntilDate": _soon(9)},
     ):
-        refused = _error(
+        refused = error_of(
             s3.put_object_retention,
             Bucket="lock-comp",
             Key="k",
@@ -168,7 +136,7 @@ def test_compliance_never_shortened_and_legal_hold(client: Callable[..., Any]) -
             BypassGovernanceRetention=True,
         )
         assert refused["Code"] == "AccessDenied"
-    refused = _error(
+    refused = error_of(
         s3.delete_object, Bucket="lock-comp", Key="k", VersionId=version, BypassGovernanceRetention=True
     )
     assert refused["Code"] == "AccessDenied"
@@ -177,15 +145,17 @@ def test_compliance_never_shortened_and_legal_hold(client: Callable[..., Any]) -
     ]
     assert s3.get_object_legal_hold(Bucket="lock-comp", Key="held")["LegalHold"] == {"Status": "ON"}
     assert s3.get_object(Bucket="lock-comp", Key="held")["ObjectLockLegalHoldStatus"] == "ON"
-    assert _error(s3.delete_object, Bucket="lock-comp", Key="held", VersionId=held)["Code"] == "AccessDenied"
+    assert (
+        error_of(s3.delete_object, Bucket="lock-comp", Key="held", VersionId=held)["Code"] == "AccessDenied"
+    )
     s3.put_object_legal_hold(Bucket="lock-comp", Key="held", LegalHold={"Status": "OFF"})
     s3.delete_object(Bucket="lock-comp", Key="held", VersionId=held)
-    no_hold = _error(s3.get_object_legal_hold, Bucket="lock-comp", Key="k")
+    no_hold = error_of(s3.get_object_legal_hold, Bucket="lock-comp", Key="k")
     assert (no_hold["Code"], no_hold["Status"]) == ("NoSuchObjectLockConfiguration", 404)
 
 
 def test_compliance_delete_allowed_once_the_clock_passes(private: FogbankServer) -> None:
-    s3 = _client(private, "s3")
+    s3 = client_of(private, "s3")
     s3.create_bucket(Bucket="lock-clock", ObjectLockEnabledForBucket=True)
     version = s3.put_object(
         Bucket="lock-clock",
@@ -194,11 +164,10 @@ def test_compliance_delete_allowed_once_the_clock_passes(private: FogbankServer)
         ObjectLockMode="COMPLIANCE",
         ObjectLockRetainUntilDate=_soon(10),
     )["VersionId"]
-    assert _error(s3.delete_object, Bucket="lock-clock", Key="k", VersionId=version)["Code"] == "AccessDenied"
-    request = urllib.request.Request(
-        private.endpoint + "/_fogbank/clock", data=json.dumps({"advance": "11d"}).encode(), method="POST"
+    assert (
+        error_of(s3.delete_object, Bucket="lock-clock", Key="k", VersionId=version)["Code"] == "AccessDenied"
     )
-    urllib.request.urlopen(request).close()
+    advance(private, "11d")
     s3.delete_object(Bucket="lock-clock", Key="k", VersionId=version)
     assert "Versions" not in s3.list_object_versions(Bucket="lock-clock")
 
@@ -221,7 +190,7 @@ def test_bypass_needs_the_permission(lock_server: FogbankServer) -> None:
     }
     trusted, _ = user_with_policies(server, account, "bypasser", inline={"p": policy(allow, bypass)})
     kwargs = {"Bucket": bucket, "Key": "k", "VersionId": version, "BypassGovernanceRetention": True}
-    assert _error(plain("s3").delete_object, **kwargs)["Code"] == "AccessDenied"
+    assert error_of(plain("s3").delete_object, **kwargs)["Code"] == "AccessDenied"
     trusted("s3").delete_object(**kwargs)
     assert "Versions" not in root.list_object_versions(Bucket=bucket)
 

@@ -11,13 +11,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
-
-
-def _status(error: pytest.ExceptionInfo[ClientError]) -> int:
-    return int(error.value.response["ResponseMetadata"]["HTTPStatusCode"])
+from tests.services.s3.helpers import error_code, http_status
 
 
 @pytest.fixture(params=[False, True], ids=["http", "https"])
@@ -85,21 +79,21 @@ def test_defaults_and_empty_object(s3: Any, bucket: str) -> None:
 def test_missing_key_and_bucket(s3: Any, bucket: str) -> None:
     with pytest.raises(ClientError) as error:
         s3.get_object(Bucket=bucket, Key="nope/missing")
-    assert _code(error) == "NoSuchKey"
+    assert error_code(error) == "NoSuchKey"
     assert error.value.response["Error"]["Key"] == "nope/missing"
     with pytest.raises(ClientError) as error:
         s3.head_object(Bucket=bucket, Key="missing")
-    assert _status(error) == 404
+    assert http_status(error) == 404
     with pytest.raises(ClientError) as error:
         s3.put_object(Bucket="no-such-bucket-" + uuid.uuid4().hex[:8], Key="k", Body=b"x")
-    assert _code(error) == "NoSuchBucket"
+    assert error_code(error) == "NoSuchBucket"
 
 
 def test_metadata_too_large(s3: Any, bucket: str) -> None:
     s3.put_object(Bucket=bucket, Key="ok", Body=b"x", Metadata={"a": "v" * 2047})
     with pytest.raises(ClientError) as error:
         s3.put_object(Bucket=bucket, Key="big", Body=b"x", Metadata={"a": "v" * 2048})
-    assert _code(error) == "MetadataTooLarge"
+    assert error_code(error) == "MetadataTooLarge"
 
 
 def test_ranges(s3: Any, bucket: str) -> None:
@@ -118,8 +112,8 @@ def test_ranges(s3: Any, bucket: str) -> None:
     assert s3.get_object(Bucket=bucket, Key="r", Range="bytes=-5000")["Body"].read() == body
     with pytest.raises(ClientError) as error:
         s3.get_object(Bucket=bucket, Key="r", Range="bytes=1024-")
-    assert _code(error) == "InvalidRange"
-    assert _status(error) == 416
+    assert error_code(error) == "InvalidRange"
+    assert http_status(error) == 416
     head = s3.head_object(Bucket=bucket, Key="r", Range="bytes=0-0")
     assert head["ContentLength"] == 1
 
@@ -136,10 +130,10 @@ def test_part_number_of_single_part_object(s3: Any, bucket: str) -> None:
     assert got["Body"].read() == b"abc"
     with pytest.raises(ClientError) as error:
         s3.get_object(Bucket=bucket, Key="p", PartNumber=2)
-    assert _code(error) == "InvalidPartNumber"
+    assert error_code(error) == "InvalidPartNumber"
     with pytest.raises(ClientError) as error:
         s3.get_object(Bucket=bucket, Key="p", PartNumber=1, Range="bytes=0-1")
-    assert _code(error) == "InvalidRequest"
+    assert error_code(error) == "InvalidRequest"
 
 
 def test_response_header_overrides(s3: Any, bucket: str) -> None:
@@ -200,7 +194,7 @@ def test_delete_objects(s3: Any, bucket: str) -> None:
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["k3", "k4"]
     with pytest.raises(ClientError) as error:
         s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": f"x{i}"} for i in range(1001)]})
-    assert _code(error) == "MalformedXML"
+    assert error_code(error) == "MalformedXML"
 
 
 def test_copy_object(s3: Any, bucket: str) -> None:
@@ -232,7 +226,7 @@ def test_copy_onto_itself(s3: Any, bucket: str) -> None:
     s3.put_object(Bucket=bucket, Key="self", Body=b"x", Metadata={"v": "1"})
     with pytest.raises(ClientError) as error:
         s3.copy_object(Bucket=bucket, Key="self", CopySource={"Bucket": bucket, "Key": "self"})
-    assert _code(error) == "InvalidRequest"
+    assert error_code(error) == "InvalidRequest"
     s3.copy_object(
         Bucket=bucket,
         Key="self",
@@ -255,13 +249,13 @@ def test_copy_conditions_and_missing_source(s3: Any, bucket: str) -> None:
     s3.copy_object(Bucket=bucket, Key="a", CopySource=f"{bucket}/src", CopySourceIfMatch=etag)
     with pytest.raises(ClientError) as error:
         s3.copy_object(Bucket=bucket, Key="b", CopySource=f"{bucket}/src", CopySourceIfMatch='"0000"')
-    assert _code(error) == "PreconditionFailed"
+    assert error_code(error) == "PreconditionFailed"
     with pytest.raises(ClientError) as error:
         s3.copy_object(Bucket=bucket, Key="b", CopySource=f"{bucket}/src", CopySourceIfNoneMatch=etag)
-    assert _code(error) == "PreconditionFailed"
+    assert error_code(error) == "PreconditionFailed"
     with pytest.raises(ClientError) as error:
         s3.copy_object(Bucket=bucket, Key="b", CopySource=f"{bucket}/missing")
-    assert _code(error) == "NoSuchKey"
+    assert error_code(error) == "NoSuchKey"
     with pytest.raises(ClientError) as error:
         s3.head_object(Bucket=bucket, Key="b")
-    assert _status(error) == 404
+    assert http_status(error) == 404

@@ -14,15 +14,12 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tests.scenarios.iam_helpers import new_account
+from tests.services.s3.helpers import error_code
 
 ALL_ON = dict.fromkeys(
     ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
 )
 ALL_OFF = dict.fromkeys(ALL_ON, False)
-
-
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
 
 
 def _public_read(bucket: str) -> str:
@@ -56,11 +53,6 @@ def _control(client: Callable[..., Any], account: str) -> Any:
 
 
 @pytest.fixture
-def account() -> str:
-    return new_account()
-
-
-@pytest.fixture
 def s3(client: Callable[..., Any], account: str) -> Any:
     return client("s3", aws_access_key_id=account)
 
@@ -77,7 +69,7 @@ def test_new_buckets_block_everything_by_default(s3: Any, bucket: str) -> None:
     s3.delete_public_access_block(Bucket=bucket)
     with pytest.raises(ClientError) as error:
         s3.get_public_access_block(Bucket=bucket)
-    assert _code(error) == "NoSuchPublicAccessBlockConfiguration"
+    assert error_code(error) == "NoSuchPublicAccessBlockConfiguration"
     s3.put_public_access_block(
         Bucket=bucket, PublicAccessBlockConfiguration={**ALL_OFF, "BlockPublicAcls": True}
     )
@@ -92,10 +84,10 @@ def test_public_policy_refused_until_unblocked_then_anonymous_get(
     anonymous = client("s3", config=Config(signature_version=UNSIGNED, retries={"max_attempts": 0}))
     with pytest.raises(ClientError) as error:
         anonymous.get_object(Bucket=bucket, Key="hello.txt")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     with pytest.raises(ClientError) as error:
         s3.put_bucket_policy(Bucket=bucket, Policy=_public_read(bucket))
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     assert (
         "because public policies are blocked by the BlockPublicPolicy"
         in error.value.response["Error"]["Message"]
@@ -107,10 +99,10 @@ def test_public_policy_refused_until_unblocked_then_anonymous_get(
     # The policy grants reads only: listing and writing stay denied.
     with pytest.raises(ClientError) as error:
         anonymous.put_object(Bucket=bucket, Key="other", Body=b"x")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     with pytest.raises(ClientError) as error:
         anonymous.list_objects_v2(Bucket=bucket)
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
 
 
 def test_restrict_public_buckets_ignores_a_public_policy(
@@ -125,7 +117,7 @@ def test_restrict_public_buckets_ignores_a_public_policy(
     anonymous = client("s3", config=Config(signature_version=UNSIGNED, retries={"max_attempts": 0}))
     with pytest.raises(ClientError) as error:
         anonymous.get_object(Bucket=bucket, Key="k")
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"v"
 
 
@@ -135,7 +127,7 @@ def test_account_setting_applies_to_every_bucket(
     control = _control(client, account)
     with pytest.raises(ClientError) as error:
         control.get_public_access_block(AccountId=account)
-    assert _code(error) == "NoSuchPublicAccessBlockConfiguration"
+    assert error_code(error) == "NoSuchPublicAccessBlockConfiguration"
     s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=ALL_OFF)
     control.put_public_access_block(
         AccountId=account, PublicAccessBlockConfiguration={**ALL_OFF, "BlockPublicPolicy": True}
@@ -144,9 +136,9 @@ def test_account_setting_applies_to_every_bucket(
     assert got == {**ALL_OFF, "BlockPublicPolicy": True}
     with pytest.raises(ClientError) as error:
         s3.put_bucket_policy(Bucket=bucket, Policy=_public_read(bucket))
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"
     control.delete_public_access_block(AccountId=account)
     s3.put_bucket_policy(Bucket=bucket, Policy=_public_read(bucket))
     with pytest.raises(ClientError) as error:
         control.get_public_access_block(AccountId=new_account())
-    assert _code(error) == "AccessDenied"
+    assert error_code(error) == "AccessDenied"

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-
-
-@pytest.fixture
-def s3(client: Callable[..., Any]) -> Any:
-    return client("s3")
 
 
 @pytest.fixture

@@ -11,13 +11,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.scenarios.iam_helpers import client_for, new_account, policy, user_with_policies
+from tests.scenarios.iam_helpers import client_for, policy, user_with_policies
 from tests.server import FogbankServer
-
-
-@pytest.fixture
-def account() -> str:
-    return new_account()
 
 
 def _bucket(s3: Any) -> str:

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
-
-
-@pytest.fixture
-def s3(client: Callable[..., Any]) -> Any:
-    return client("s3")
+from tests.services.s3.helpers import error_code
 
 
 @pytest.fixture
@@ -61,7 +53,7 @@ def test_invalid_tags(s3: Any, bucket: str, tags: list[dict[str, str]]) -> None:
     s3.put_object(Bucket=bucket, Key="k", Body=b"x")
     with pytest.raises(ClientError) as error:
         s3.put_object_tagging(Bucket=bucket, Key="k", Tagging={"TagSet": tags})
-    assert _code(error) == "InvalidTag"
+    assert error_code(error) == "InvalidTag"
 
 
 def test_tags_per_version(s3: Any, bucket: str) -> None:
@@ -78,7 +70,7 @@ def test_tags_per_version(s3: Any, bucket: str) -> None:
     assert s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"] == [{"Key": "v", "Value": "2"}]
     with pytest.raises(ClientError) as error:
         s3.get_object_tagging(Bucket=bucket, Key="missing")
-    assert _code(error) == "NoSuchKey"
+    assert error_code(error) == "NoSuchKey"
 
 
 def test_copy_tagging_directive(s3: Any, bucket: str) -> None:

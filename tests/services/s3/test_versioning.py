@@ -9,13 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-
-def _code(error: pytest.ExceptionInfo[ClientError]) -> str:
-    return str(error.value.response["Error"]["Code"])
-
-
-def _status(error: pytest.ExceptionInfo[ClientError]) -> int:
-    return int(error.value.response["ResponseMetadata"]["HTTPStatusCode"])
+from tests.services.s3.helpers import error_code, http_status
 
 
 @pytest.fixture(params=[False, True], ids=["http", "https"])
@@ -40,7 +34,7 @@ def test_versioning_scenario(s3: Any, bucket: str) -> None:
     marker = deleted["VersionId"]
     with pytest.raises(ClientError) as error:
         s3.get_object(Bucket=bucket, Key="doc")
-    assert _code(error) == "NoSuchKey"
+    assert error_code(error) == "NoSuchKey"
     assert error.value.response["ResponseMetadata"]["HTTPHeaders"]["x-amz-delete-marker"] == "true"
 
     listed = s3.list_object_versions(Bucket=bucket)
@@ -53,12 +47,12 @@ def test_versioning_scenario(s3: Any, bucket: str) -> None:
 
     with pytest.raises(ClientError) as error:
         s3.get_object(Bucket=bucket, Key="doc", VersionId=marker)
-    assert _status(error) == 405
+    assert http_status(error) == 405
     headers = error.value.response["ResponseMetadata"]["HTTPHeaders"]
     assert headers["x-amz-delete-marker"] == "true"
     with pytest.raises(ClientError) as error:
         s3.head_object(Bucket=bucket, Key="doc", VersionId=marker)
-    assert _status(error) == 405
+    assert http_status(error) == 405
 
     removed = s3.delete_object(Bucket=bucket, Key="doc", VersionId=marker)
     assert removed["DeleteMarker"] is True and removed["VersionId"] == marker
@@ -71,10 +65,10 @@ def test_no_such_version_and_bad_version_id(s3: Any, bucket: str) -> None:
     s3.put_object(Bucket=bucket, Key="k", Body=b"x")
     with pytest.raises(ClientError) as error:
         s3.get_object(Bucket=bucket, Key="k", VersionId="A" * 32)
-    assert _code(error) == "NoSuchVersion"
+    assert error_code(error) == "NoSuchVersion"
     with pytest.raises(ClientError) as error:
         s3.get_object(Bucket=bucket, Key="k", VersionId="not a version!")
-    assert _code(error) == "InvalidArgument"
+    assert error_code(error) == "InvalidArgument"
 
 
 def test_delete_specific_version_promotes_previous(s3: Any, bucket: str) -> None:
@@ -118,7 +112,7 @@ def test_copy_by_version_id(s3: Any, bucket: str) -> None:
         s3.copy_object(
             Bucket=bucket, Key="dst", CopySource={"Bucket": bucket, "Key": "src", "VersionId": marker}
         )
-    assert _code(error) == "InvalidRequest"
+    assert error_code(error) == "InvalidRequest"
 
 
 def test_list_versions_pages_with_markers(s3: Any, bucket: str) -> None:

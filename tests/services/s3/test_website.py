@@ -17,11 +17,6 @@ BLOCKS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictP
 
 
 @pytest.fixture
-def s3(client: Callable[..., Any]) -> Any:
-    return client("s3")
-
-
-@pytest.fixture
 def bucket(s3: Any) -> str:
     """A bucket whose objects anyone may read, as a website's must be."""
     name = "site-" + uuid.uuid4().hex[:12]
