@@ -41,6 +41,7 @@ __all__ = [
     "StateError",
     "Transaction",
     "new_id",
+    "prefix_end",
     "open_database",
 ]
 
@@ -188,6 +189,22 @@ def new_id() -> int:
     with _id_lock:
         _last_id = max(candidate, _last_id + 1)
         return _last_id
+
+
+def prefix_end(prefix: str) -> str | None:
+    """The least string greater than every string that starts with `prefix`, or None if none is.
+
+    Code point order is UTF-8 byte order, which is how SQLite's BINARY collation (and PostgreSQL's
+    COLLATE "C") compares TEXT; a range scan [prefix, prefix_end(prefix)) finds exactly the prefix.
+    """
+    while prefix:
+        last = ord(prefix[-1]) + 1
+        if 0xD800 <= last <= 0xDFFF:
+            last = 0xE000  # surrogates cannot be stored as UTF-8
+        if last <= 0x10FFFF:
+            return prefix[:-1] + chr(last)
+        prefix = prefix[:-1]
+    return None
 
 
 def open_database(data_dir: Path, *, fsync: bool) -> Database:

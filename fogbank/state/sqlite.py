@@ -39,6 +39,7 @@ from fogbank.state import (
     Rows,
     StateError,
     new_id,
+    prefix_end,
 )
 from fogbank.state.blobs import BlobStore
 from fogbank.state.outbox import ENQUEUE_SQL
@@ -81,18 +82,6 @@ _RETRY_JOB = "UPDATE jobs SET attempts = attempts + 1, due_at = ? WHERE kind = ?
 
 def _dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
-
-
-def _prefix_end(prefix: str) -> str | None:
-    """The least string greater than every string that starts with `prefix` (code point order)."""
-    while prefix:
-        last = ord(prefix[-1]) + 1
-        if 0xD800 <= last <= 0xDFFF:
-            last = 0xE000  # surrogates cannot be stored as UTF-8
-        if last <= 0x10FFFF:
-            return prefix[:-1] + chr(last)
-        prefix = prefix[:-1]
-    return None
 
 
 class CoreTables(ABC):
@@ -148,7 +137,7 @@ class CoreTables(ABC):
         if prefix:
             sql += " AND name >= ?"
             params.append(prefix)
-            end = _prefix_end(prefix)
+            end = prefix_end(prefix)
             if end is not None:
                 sql += " AND name < ?"
                 params.append(end)

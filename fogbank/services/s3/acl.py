@@ -283,16 +283,20 @@ def put_bucket_acl(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     check_owner(ctx, doc)
     grants = request_grants(ctx, request, doc["Account"])
     if grants is None:
-        raise ServiceError(
-            "MissingSecurityHeader",
-            "Your request was missing a required header",
-            400,
-            fields={"MissingHeaderName": "x-amz-acl"},
-        )
+        raise _missing_acl()
     check_settable(ctx, doc, grants, request.get("ACL"))
     doc["Acl"] = grants
     save_bucket(ctx.tx, doc)
     return {}
+
+
+def _missing_acl() -> ServiceError:
+    return ServiceError(
+        "MissingSecurityHeader",
+        "Your request was missing a required header",
+        400,
+        fields={"MissingHeaderName": "x-amz-acl"},
+    )
 
 
 @service.handler("GetBucketAcl")
@@ -308,12 +312,7 @@ def put_object_acl(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     version = resolve(ctx, doc, request["Key"], request.get("VersionId"), "PUT")
     grants = request_grants(ctx, request, doc["Account"])
     if grants is None:
-        raise ServiceError(
-            "MissingSecurityHeader",
-            "Your request was missing a required header",
-            400,
-            fields={"MissingHeaderName": "x-amz-acl"},
-        )
+        raise _missing_acl()
     check_settable(ctx, doc, grants, request.get("ACL"))
     update_meta(ctx.tx, version, {**version.meta, "Acl": grants})
     _mark_shared(ctx, doc, grants)

@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable
 from urllib.parse import quote
 
-from fogbank.services.s3.objects_store import ObjectVersion, prefix_end
+from fogbank.services.s3.objects_store import ObjectVersion
+from fogbank.state import prefix_end
 
 __all__ = ["Scan", "encoder", "walk"]
 

@@ -29,7 +29,6 @@ API (all functions take the request's transaction):
         every version, by key then newest first; `after_seq` resumes inside the key `start`
     has_versions(tx, bucket) -> bool                           any row at all (BucketNotEmpty)
     forget_bucket(tx, bucket)                                  drops the bucket's uploads and parts
-    prefix_end(prefix) -> str | None                           least string above every `prefix…`
     read_segments(blobs, segments, start=0, end=None) -> Iterator[bytes]
         the bytes [start, end) of an object, in pieces of at most 1 MiB, opened lazily
 
@@ -49,7 +48,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from fogbank.state import BlobStore, Transaction, new_id
+from fogbank.state import BlobStore, Transaction, new_id, prefix_end
 from fogbank.state.blobs import CHUNK_SIZE
 
 __all__ = [
@@ -62,7 +61,6 @@ __all__ = [
     "get_version",
     "has_versions",
     "new_version_id",
-    "prefix_end",
     "put_delete_marker",
     "put_version",
     "read_segments",
@@ -272,21 +270,6 @@ def abort_uploads(tx: Transaction, bucket: str, prefix: str, initiated_before: f
         tx.execute(_ABORT_PARTS, (upload_id,))
         tx.execute(_ABORT_UPLOAD, (upload_id,))
     return len(stale)
-
-
-def prefix_end(prefix: str) -> str | None:
-    """The least string greater than every string that starts with `prefix`.
-
-    Code point order is UTF-8 byte order, which is how SQLite's BINARY collation compares TEXT.
-    """
-    while prefix:
-        last = ord(prefix[-1]) + 1
-        if 0xD800 <= last <= 0xDFFF:
-            last = 0xE000  # surrogates cannot be stored as UTF-8
-        if last <= 0x10FFFF:
-            return prefix[:-1] + chr(last)
-        prefix = prefix[:-1]
-    return None
 
 
 def _range(prefix: str, start: str | None, inclusive: bool) -> tuple[str, list[Any]]:
