@@ -58,6 +58,7 @@ WEBSITE: list[Callable[[Context], None]] = [serve]
 CORS_PREFLIGHT: list[Callable[[Context], None]] = [preflight]
 
 SPOOL_THRESHOLD = 1 << 20
+_NO_BODY = frozenset({204, 304})
 WORKERS = 16
 
 
@@ -138,6 +139,12 @@ class App:
         response = await loop.run_in_executor(self.executor, self.handle, request)
         headers = [(k.lower().encode("latin-1"), _header_value(v)) for k, v in response.headers]
         body = response.body
+        if response.status in _NO_BODY:
+            # HTTP forbids a body here: one sent anyway is read as the start of the next response.
+            headers = [(name, value) for name, value in headers if name != b"content-length"]
+            await send({"type": "http.response.start", "status": response.status, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
         if isinstance(body, bytes | bytearray):
             # HEAD answers carry the length of the body they describe, set by the codec.
             if not any(name == b"content-length" for name, _ in headers):
