@@ -63,6 +63,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "fsync": args.fsync or None,
         "trust_proxy": args.trust_proxy or None,
         "s3_bucket_quota": args.s3_bucket_quota,
+        "dynamodb_throttle": args.dynamodb_throttle or None,
+        "smtp_relay": args.smtp_relay,
         "region": args.region,
         "log_level": args.log_level,
     }
@@ -220,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--fsync", action="store_true", help=SETTINGS_HELP["fsync"])
     serve.add_argument("--trust-proxy", action="store_true", help=SETTINGS_HELP["trust_proxy"])
     serve.add_argument("--s3-bucket-quota", type=int, help=SETTINGS_HELP["s3_bucket_quota"])
+    serve.add_argument("--dynamodb-throttle", action="store_true", help=SETTINGS_HELP["dynamodb_throttle"])
+    serve.add_argument("--smtp-relay", help=SETTINGS_HELP["smtp_relay"])
     serve.add_argument("--region", help=SETTINGS_HELP["region"])
     serve.add_argument("--log-level", help=SETTINGS_HELP["log_level"])
     serve.set_defaults(func=cmd_serve)

@@ -29,6 +29,8 @@ SETTINGS_HELP = {
     "trust_proxy": "take the caller's address from X-Forwarded-For (FOGBANK_TRUST_PROXY=1)",
     "fsync": "fsync before acknowledging a write, for power-loss durability (FOGBANK_FSYNC=1)",
     "s3_bucket_quota": "buckets one account may own (FOGBANK_S3_BUCKET_QUOTA, default 10000, as AWS)",
+    "dynamodb_throttle": "enforce provisioned DynamoDB throughput, with burst (FOGBANK_DYNAMODB_THROTTLE=1)",
+    "smtp_relay": "also send SES mail through this SMTP server, HOST[:PORT] (FOGBANK_SMTP_RELAY)",
     "region": "region of requests that do not name one (FOGBANK_REGION, default us-east-1)",
     "log_level": "server log level (FOGBANK_LOG_LEVEL, default warning)",
 }
@@ -46,6 +48,8 @@ class Settings:
     fsync: bool = False
     trust_proxy: bool = False
     s3_bucket_quota: int = 10_000
+    dynamodb_throttle: bool = False
+    smtp_relay: str | None = None
     region: str = "us-east-1"
     log_level: str = "warning"
 
@@ -70,6 +74,6 @@ class Settings:
 def _convert(name: str, raw: str) -> object:
     if name in ("port", "tls_port", "s3_bucket_quota"):
         return int(raw)
-    if name in ("ephemeral", "strict", "tls", "fsync", "trust_proxy"):
+    if name in ("ephemeral", "strict", "tls", "fsync", "trust_proxy", "dynamodb_throttle"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     return raw

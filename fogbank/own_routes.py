@@ -5,6 +5,8 @@ GET  /_fogbank/coverage     implemented operations per service (?service=NAME)
 GET  /_fogbank/clock        the clock: now and offset
 POST /_fogbank/clock        {"advance": "30d"} | {"set": "2027-01-01T00:00:00Z"} | {"reset": true}
 GET  /_localstack/health    the same health, in LocalStack's shape
+
+and the routes services register of their own (`Service.route`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
@@ -115,7 +118,10 @@ def routes(app: App) -> dict[str, Callable[[HttpRequest], HttpResponse]]:
             )
         return _json(200, {"request_id": request_id, "decisions": decisions})
 
-    return {
+    table: dict[str, Callable[[HttpRequest], HttpResponse]] = {
+        path: partial(route, app) for service in registry().values() for path, route in service.routes.items()
+    }
+    return table | {
         "/_fogbank/explain/": explain,
         "/_fogbank/health": health,
         "/_fogbank/coverage": coverage_route,

@@ -2,8 +2,9 @@
 
 A service package makes one `Service` under its botocore model name and registers one handler
 per operation under the model's operation name. Handlers take `(ctx, request)` and return the
-operation's output dict. A service may also register scheduler jobs (timed work, by kind) and
-outbox consumers (deliveries after commit, by topic), and name its own schema.sql. The list of
+operation's output dict. A service may also register scheduler jobs (timed work, by kind),
+outbox consumers (deliveries after commit, by topic), routes of its own under /_fogbank/ (a
+mailbox, a signing certificate), and name its own schema.sql. The list of
 service packages is explicit: no discovery.
 """
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from fogbank.context import Context
     from fogbank.policy import LabelledPolicy
     from fogbank.policy.actions import Requirement
+    from fogbank.protocols.http import HttpRequest, HttpResponse
+    from fogbank.server import App
     from fogbank.state import Transaction
 
 __all__ = [
@@ -25,6 +28,7 @@ __all__ = [
     "Handler",
     "JobHandler",
     "Consumer",
+    "OwnRoute",
     "RequirementsFn",
     "handler_for",
     "registry",
@@ -38,8 +42,22 @@ ResourcePolicyFn = Callable[["Context", "Transaction", str], "LabelledPolicy | R
 # What an operation needs authorized, when the default derived from the IAM data set is not right.
 RequirementsFn = Callable[["Context", dict[str, Any]], list["Requirement"]]
 Consumer = Callable[[dict[str, Any]], None]
+# A route of the service's own under /_fogbank/: gets the app (its db, clock, settings) and the request.
+OwnRoute = Callable[["App", "HttpRequest"], "HttpResponse"]
 
-SERVICE_PACKAGES = ("sts", "iam", "kms", "s3", "s3control")
+SERVICE_PACKAGES = (
+    "sts",
+    "iam",
+    "kms",
+    "s3",
+    "s3control",
+    "dynamodb",
+    "dynamodbstreams",
+    "sqs",
+    "sns",
+    "ses",
+    "sesv2",
+)
 
 
 class Service:
@@ -51,6 +69,7 @@ class Service:
         self.consumers: dict[str, Consumer] = {}
         self.requirements: dict[str, RequirementsFn] = {}
         self.resource_policy: ResourcePolicyFn | None = None
+        self.routes: dict[str, OwnRoute] = {}
 
     def handler(self, operation: str) -> Callable[[Handler], Handler]:
         def register(func: Handler) -> Handler:
@@ -87,6 +106,17 @@ class Service:
     def consumer(self, topic: str) -> Callable[[Consumer], Consumer]:
         def register(func: Consumer) -> Consumer:
             self.consumers[topic] = func
+            return func
+
+        return register
+
+    def route(self, path: str) -> Callable[[OwnRoute], OwnRoute]:
+        """Register a route of fogbank's own, at `path` under /_fogbank/ (a prefix if it ends in "/")."""
+        if not path.startswith("/_fogbank/"):
+            raise ValueError(f"own routes live under /_fogbank/, not {path}")
+
+        def register(func: OwnRoute) -> OwnRoute:
+            self.routes[path] = func
             return func
 
         return register
