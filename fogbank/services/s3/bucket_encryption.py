@@ -1,7 +1,10 @@
 """Default bucket encryption: Put/Get/DeleteBucketEncryption, and the rule a write without SSE headers gets.
 
 The configuration is kept on the bucket document as "Encryption" (S3's one rule:
-ApplyServerSideEncryptionByDefault {SSEAlgorithm, KMSMasterKeyID} and BucketKeyEnabled).
+ApplyServerSideEncryptionByDefault {SSEAlgorithm, KMSMasterKeyID} and BucketKeyEnabled). A bucket
+without one has S3's base level of encryption, SSE-S3, as every bucket has had since January 2023:
+GetBucketEncryption reports it, writes without SSE headers get it, and DeleteBucketEncryption returns
+the bucket to it.
 PutObject chooses its encryption before it stores the body, and its write transaction takes the write
 lock at its first statement, so `default_rule` answers from a per-process cache of each bucket's rule
 (read through the request's transaction only on a bucket's first write since start); every change of the
@@ -24,6 +27,9 @@ __all__ = ["default_rule", "remember"]
 _ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
 _CACHE_SIZE = 10_000
 _rules: dict[str, dict[str, Any] | None] = {}
+SSE_S3_DEFAULT: dict[str, Any] = {
+    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]
+}
 
 
 def _malformed() -> ServiceError:
@@ -34,14 +40,17 @@ def _malformed() -> ServiceError:
     )
 
 
-def _rule_of(doc: dict[str, Any]) -> dict[str, Any] | None:
-    if not doc.get("Encryption"):
-        return None
-    rule = doc["Encryption"]["Rules"][0]
+def _configuration(doc: dict[str, Any]) -> dict[str, Any]:
+    """The bucket's configuration: its own, else S3's default (every new object SSE-S3, since 2023)."""
+    return doc.get("Encryption") or SSE_S3_DEFAULT
+
+
+def _rule_of(doc: dict[str, Any]) -> dict[str, Any]:
+    rule = _configuration(doc)["Rules"][0]
     return {**rule["ApplyServerSideEncryptionByDefault"], "BucketKeyEnabled": rule.get("BucketKeyEnabled")}
 
 
-def remember(doc: dict[str, Any]) -> dict[str, Any] | None:
+def remember(doc: dict[str, Any]) -> dict[str, Any]:
     """The default rule of a bucket document just read, now also cached."""
     if len(_rules) >= _CACHE_SIZE:
         _rules.clear()
@@ -50,7 +59,7 @@ def remember(doc: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def default_rule(ctx: Context, bucket: str) -> dict[str, Any] | None:
-    """{SSEAlgorithm, KMSMasterKeyID?, BucketKeyEnabled} of the bucket's default encryption, or None."""
+    """{SSEAlgorithm, KMSMasterKeyID?, BucketKeyEnabled} of the bucket's encryption (None: no such bucket)."""
     if bucket in _rules:
         return _rules[bucket]
     assert ctx.tx is not None
@@ -86,14 +95,7 @@ def put_bucket_encryption(ctx: Context, request: dict[str, Any]) -> dict[str, An
 @service.handler("GetBucketEncryption")
 def get_bucket_encryption(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     doc = require_bucket(ctx, request["Bucket"])
-    if not doc.get("Encryption"):
-        raise ServiceError(
-            "ServerSideEncryptionConfigurationNotFoundError",
-            "The server side encryption configuration was not found",
-            404,
-            fields={"BucketName": doc["Name"]},
-        )
-    return {"ServerSideEncryptionConfiguration": doc["Encryption"]}
+    return {"ServerSideEncryptionConfiguration": _configuration(doc)}
 
 
 @service.handler("DeleteBucketEncryption")

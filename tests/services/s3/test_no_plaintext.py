@@ -68,6 +68,7 @@ def test_encrypted_objects_leave_no_plaintext_on_disk(own: FogbankServer) -> Non
         "managed": _canary("sse-kms-managed"),
         "customer": _canary("sse-c"),
         "default": _canary("default"),
+        "plain": _canary("no-headers"),
     }
     s3.put_object(Bucket=bucket, Key="s3", Body=bodies["s3"], ServerSideEncryption="AES256")
     s3.put_object(
@@ -82,6 +83,9 @@ def test_encrypted_objects_leave_no_plaintext_on_disk(own: FogbankServer) -> Non
         SSECustomerKey=customer,
     )
     s3.put_object(Bucket=defaulted, Key="default", Body=bodies["default"])
+    # No SSE headers and no bucket rule: S3's base level of encryption, SSE-S3, still applies.
+    plain = s3.put_object(Bucket=bucket, Key="plain", Body=bodies["plain"])
+    assert plain["ServerSideEncryption"] == "AES256"
     s3.copy_object(Bucket=defaulted, Key="copy", CopySource={"Bucket": bucket, "Key": "s3"})
     assert s3.get_object(Bucket=defaulted, Key="copy")["Body"].read() == bodies["s3"]
     assert s3.get_object(Bucket=bucket, Key="kms")["Body"].read() == bodies["kms"]
@@ -104,7 +108,7 @@ def test_encrypted_objects_leave_no_plaintext_on_disk(own: FogbankServer) -> Non
     assert own.data_dir is not None
     for body in bodies.values():
         assert _found(own.data_dir, body[:200]) == []
-    # The scan does find plaintext where there is some: an unencrypted control object.
+    # The scan does find plaintext where there is some: a control file written beside the state.
     control = _canary("control")
-    _client(own.endpoint, "s3").put_object(Bucket=bucket, Key="control", Body=control)
-    assert _found(own.data_dir, control[:200]) != []
+    (own.data_dir / "control").write_bytes(control)
+    assert _found(own.data_dir, control[:200]) == [own.data_dir / "control"]

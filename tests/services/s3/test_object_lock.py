@@ -92,12 +92,13 @@ def test_configuration_errors(client: Callable[..., Any]) -> None:
 def test_governance_retention_needs_bypass_to_shorten(client: Callable[..., Any]) -> None:
     s3 = client("s3")
     s3.create_bucket(Bucket="lock-gov", ObjectLockEnabledForBucket=True)
+    until = _soon(5)
     version = s3.put_object(
-        Bucket="lock-gov", Key="k", Body=b"x", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=_soon(5)
+        Bucket="lock-gov", Key="k", Body=b"x", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=until
     )["VersionId"]
     assert s3.get_object_retention(Bucket="lock-gov", Key="k")["Retention"] == {
         "Mode": "GOVERNANCE",
-        "RetainUntilDate": _soon(5),
+        "RetainUntilDate": until,
     }
     shorter = {"Mode": "GOVERNANCE", "RetainUntilDate": _soon(1)}
     refused = error_of(s3.put_object_retention, Bucket="lock-gov", Key="k", Retention=shorter)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,6 +17,11 @@ def bucket(s3: Any) -> str:
     name = "sse-" + uuid.uuid4().hex[:12]
     s3.create_bucket(Bucket=name)
     return name
+
+
+@pytest.fixture
+def kms(client: Callable[..., Any]) -> Any:
+    return client("kms")
 
 
 def test_sse_s3_round_trip_and_headers(s3: Any, bucket: str) -> None:
@@ -54,15 +60,25 @@ def test_unsupported_algorithm_is_refused(s3: Any, bucket: str) -> None:
     assert error.value.response["Error"]["Code"] == "InvalidArgument"
 
 
-def test_plain_object_reports_no_encryption_it_does_not_have(s3: Any, bucket: str) -> None:
-    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
-    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+def test_objects_without_sse_headers_get_sse_s3(s3: Any, bucket: str) -> None:
+    # S3 encrypts every new object with SSE-S3 unless told otherwise (since January 2023).
+    assert s3.put_object(Bucket=bucket, Key="k", Body=b"x")["ServerSideEncryption"] == "AES256"
+    got = s3.get_object(Bucket=bucket, Key="k")
+    assert got["Body"].read() == b"x"
+    assert got["ServerSideEncryption"] == "AES256"
+    assert s3.head_object(Bucket=bucket, Key="k")["ServerSideEncryption"] == "AES256"
 
 
-def test_bucket_encryption_configuration(s3: Any, bucket: str) -> None:
-    with pytest.raises(ClientError) as error:
-        s3.get_bucket_encryption(Bucket=bucket)
-    assert error.value.response["Error"]["Code"] == "ServerSideEncryptionConfigurationNotFoundError"
+def test_bucket_encryption_configuration(s3: Any, bucket: str, kms: Any) -> None:
+    base = [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]
+    assert s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"] == base
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    kms_rule = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": kms_rule}]},
+    )
+    assert s3.put_object(Bucket=bucket, Key="k", Body=b"k")["ServerSideEncryption"] == "aws:kms"
     config = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
     s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=config)
     rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
@@ -72,10 +88,13 @@ def test_bucket_encryption_configuration(s3: Any, bucket: str) -> None:
     put = s3.put_object(Bucket=bucket, Key="d", Body=b"defaulted")
     assert put["ServerSideEncryption"] == "AES256"
     assert s3.get_object(Bucket=bucket, Key="d")["Body"].read() == b"defaulted"
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": kms_rule}]},
+    )
     s3.delete_bucket_encryption(Bucket=bucket)
-    with pytest.raises(ClientError):
-        s3.get_bucket_encryption(Bucket=bucket)
-    assert "ServerSideEncryption" not in s3.put_object(Bucket=bucket, Key="p", Body=b"plain")
+    assert s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"] == base
+    assert s3.put_object(Bucket=bucket, Key="p", Body=b"plain")["ServerSideEncryption"] == "AES256"
 
 
 def test_bucket_encryption_refuses_a_kms_key_for_aes256(s3: Any, bucket: str) -> None:
