@@ -13,6 +13,11 @@ is stored by `adopt`, which does not hash it again: a named spool file on the sa
 hard-linked into place, anything else copied. The address is still the SHA-256 of the content; the
 caller vouches for it.
 
+Bytes that can never repeat — ciphertext under a fresh data key and nonces — are stored by
+`write_unique` under a random 256-bit name instead: hashing them would buy no sharing and cost a
+SHA-256 pass over every encrypted upload. Such a name has the digest's shape, so every reader treats
+it alike.
+
 Equal bodies share one file. Because of that, `delete` is for a caller that knows no row still
 references the digest.
 """
@@ -44,7 +49,7 @@ class Hasher(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class BlobRef:
-    digest: str  # SHA-256, lower-case hex
+    digest: str  # SHA-256 (or, for unique bytes, a random 256-bit name), lower-case hex
     size: int
 
 
@@ -59,6 +64,11 @@ class BlobStore:
         """Store everything `stream` yields; each of `extra` is updated with the same bytes."""
         sha = hashlib.sha256()
         return self._copy(stream, (sha, *extra), sha.hexdigest)
+
+    def write_unique(self, stream: BinaryIO, extra: Iterable[Hasher] = ()) -> BlobRef:
+        """Store bytes that no other blob can equal (see the module docstring) under a random name."""
+        name = os.urandom(32).hex()
+        return self._copy(stream, tuple(extra), lambda: name)
 
     def adopt(self, stream: BinaryIO, digest: str, size: int) -> BlobRef:
         """Store the `size` bytes of `stream`, whose SHA-256 hex `digest` the caller computed from them.

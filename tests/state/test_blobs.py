@@ -159,3 +159,16 @@ def test_adopt_copies_a_body_without_a_name(store: BlobStore) -> None:
     assert store.adopt(body, digest, len(data)) == BlobRef(digest, len(data))
     assert store.path(digest).read_bytes() == data
     assert list((store.root / "tmp").iterdir()) == []
+
+
+def test_write_unique_names_bytes_without_hashing_them(store: BlobStore) -> None:
+    seen = hashlib.md5()
+    first = store.write_unique(io.BytesIO(b"sealed bytes"), extra=[seen])
+    second = store.write_unique(io.BytesIO(b"sealed bytes"))
+    assert first.size == second.size == 12
+    assert seen.hexdigest() == hashlib.md5(b"sealed bytes").hexdigest()
+    # Random names in the digest's shape: never the content's SHA-256, never shared.
+    assert first.digest != second.digest != hashlib.sha256(b"sealed bytes").hexdigest()
+    assert len(first.digest) == 64
+    with store.open(first.digest) as stream:
+        assert stream.read() == b"sealed bytes"

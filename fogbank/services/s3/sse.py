@@ -285,7 +285,7 @@ def store_sealed(
     elif body.seekable():
         body.seek(0)
     reader = encryption.EncryptingReader(body, plan.key, plan.prefix, part, hashers=extra)
-    blob = ctx.db.blobs.write(cast(BinaryIO, reader))
+    blob = ctx.db.blobs.write_unique(cast(BinaryIO, reader))
     return blob, md5 if hasher is None else hasher.hexdigest(), reader.plain_size
 
 
@@ -357,7 +357,7 @@ def store_plain_pieces(
     if plan is None:
         return ctx.db.blobs.write(cast(BinaryIO, reader), hashers)
     sealed = encryption.EncryptingReader(cast(BinaryIO, reader), plan.key, plan.prefix, part, hashers=hashers)
-    return ctx.db.blobs.write(cast(BinaryIO, sealed))
+    return ctx.db.blobs.write_unique(cast(BinaryIO, sealed))
 
 
 class PieceReader:
