@@ -116,17 +116,20 @@ def copy_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         meta = {k: v for k, v in source.meta.items() if k not in _NOT_COPIED}
         meta["Owner"] = ctx.account
     meta.update({k: source.meta[k] for k in _CONTENT_FACTS if k in source.meta})
-    segments = source.segments
+    segments, etag = source.segments, source.etag
     changed = sse.copy_encryption(ctx, request, source, bucket["Name"], key, remember(bucket))
     if changed is not None:
         segments, meta["Encryption"] = changed
+        md5 = sse.plain_md5(source)
+        if md5 is not None:
+            etag = sse.version_etag(meta["Encryption"], md5)
     if request.get("TaggingDirective") == "REPLACE":
         if request.get("Tagging"):
             meta["TagSet"] = parse_tagging_header(request["Tagging"])
     elif source.meta.get("TagSet"):
         meta["TagSet"] = source.meta["TagSet"]
     meta.update(lock_meta(ctx, bucket, request, integrity=False))
-    assert source.etag is not None
+    assert etag is not None
     version = put_version(
         ctx.tx,
         bucket["Name"],
@@ -134,7 +137,7 @@ def copy_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         bucket.get("Versioning", ""),
         segments=segments,
         size=source.size,
-        etag=source.etag,
+        etag=etag,
         now=now,
         storage_class=request.get("StorageClass") or "STANDARD",
         meta=meta,

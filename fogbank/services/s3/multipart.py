@@ -268,7 +268,7 @@ def upload_part(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         values[needed.upper()] = sse.part_checksum(ctx, needed, ref, size, plan, number)
     elif needed.upper() not in values:
         values[needed.upper()] = compute(ctx.db.blobs, needed, [(ref.digest, ref.size)])
-    etag = f'"{md5}"'
+    etag = f'"{md5}"' if plan is None else sse.etag(plan.sse, plan.prefix, md5)
     segments = [(ref.digest, ref.size)]
     _save_part(tx, upload["UploadId"], number, segments, size, etag, ctx.clock.time(), values)
     return {
@@ -356,7 +356,8 @@ def _copy_sealed(
     md5 = hashlib.md5()
     checksum = body_checksum(ctx, (algorithm,))
     ref = sse.store_plain_pieces(ctx, pieces, [md5, *checksum.hashers], plan, number)
-    return [(ref.digest, ref.size)], f'"{md5.hexdigest()}"', checksum.values()
+    etag = f'"{md5.hexdigest()}"' if plan is None else sse.etag(plan.sse, plan.prefix, md5.hexdigest())
+    return [(ref.digest, ref.size)], etag, checksum.values()
 
 
 @service.handler("UploadPartCopy")

@@ -153,7 +153,7 @@ def put_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     meta.update(lock_meta(ctx, bucket, request))
     meta.update(acl_meta(ctx, bucket, request))
     if plan is not None:
-        meta["Encryption"] = sse.record(ctx, plan, bucket["Name"], key)
+        meta["Encryption"] = sse.record(ctx, plan, bucket["Name"], key, md5)
     if request.get("IfNoneMatch") is not None or request.get("IfMatch") is not None:
         check_write(tx_latest(ctx, bucket["Name"], key), request, key)
     version = put_version(
@@ -163,7 +163,7 @@ def put_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         bucket.get("Versioning", ""),
         segments=[(blob.digest, blob.size)],
         size=size,
-        etag=f'"{md5}"',
+        etag=sse.version_etag(meta.get("Encryption"), md5),
         now=ctx.clock.time(),
         storage_class=request.get("StorageClass") or "STANDARD",
         meta=meta,

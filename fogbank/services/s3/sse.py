@@ -65,6 +65,9 @@ class Plan:
     default: dict[str, Any] | None = None  # the bucket rule the plan came from, when it did
 
 
+_OPAQUE_ETAG = ("aws:kms", "aws:kms:dsse", "SSE-C")
+
+
 def _invalid(message: str, name: str | None = None, value: str | None = None) -> ServiceError:
     fields = {"ArgumentName": name, "ArgumentValue": value} if name else None
     return ServiceError("InvalidArgument", message, 400, fields=fields)
@@ -196,14 +199,42 @@ def from_rule(plan: Plan, rule: dict[str, Any] | None) -> Plan:
     )
 
 
-def record(ctx: Context, plan: Plan, bucket: str, key: str) -> dict[str, Any]:
-    """meta["Encryption"] for a version written under `plan`: the data key wrapped, in the transaction."""
+def etag(sse: str, prefix: bytes, md5: str) -> str:
+    """The ETag of bytes with hex MD5 `md5` stored under `sse`: that MD5 — except under SSE-KMS and
+    SSE-C, whose ETags AWS documents as not an MD5 of the object data; there, an MD5 of that MD5 and
+    the version's nonce prefix, which still changes whenever the data does."""
+    if sse not in _OPAQUE_ETAG:
+        return f'"{md5}"'
+    return f'"{hashlib.md5(bytes.fromhex(md5) + prefix).hexdigest()}"'
+
+
+def version_etag(enc: dict[str, Any] | None, md5: str) -> str:
+    """`etag` for a version whose meta["Encryption"] is `enc`."""
+    if enc is None:
+        return f'"{md5}"'
+    return etag(enc["SSE"], base64.b64decode(enc["Prefix"]), md5)
+
+
+def plain_md5(version: ObjectVersion) -> str | None:
+    """The hex MD5 of a single-part version's plaintext, when its ETag hides it or is it."""
+    enc = version.meta.get("Encryption") or {}
+    if "MD5" in enc:
+        return str(enc["MD5"])
+    tag = (version.etag or "-").strip('"')
+    return None if "-" in tag or enc.get("SSE") in _OPAQUE_ETAG else tag
+
+
+def record(ctx: Context, plan: Plan, bucket: str, key: str, md5: str | None = None) -> dict[str, Any]:
+    """meta["Encryption"] for a version written under `plan`: the data key wrapped, in the transaction,
+    and the plaintext's MD5 (`md5`) where the ETag does not show it."""
     assert ctx.tx is not None
     enc: dict[str, Any] = {
         "SSE": plan.sse,
         "Prefix": base64.b64encode(plan.prefix).decode(),
         "Chunk": encryption.CHUNK,
     }
+    if md5 is not None and plan.sse in _OPAQUE_ETAG:
+        enc["MD5"] = md5
     if plan.sse == "SSE-C":
         enc["CustomerKeyMD5"] = plan.customer_md5
     elif plan.sse == "AES256":
@@ -401,4 +432,4 @@ def copy_encryption(
     else:
         pieces = read_plain(ctx, source, data_key(ctx, enc, request, "CopySourceSSECustomer"), 0, source.size)
     blob = store_plain_pieces(ctx, pieces, [], plan, 0)
-    return [(blob.digest, blob.size)], record(ctx, plan, bucket, key)
+    return [(blob.digest, blob.size)], record(ctx, plan, bucket, key, plain_md5(source))

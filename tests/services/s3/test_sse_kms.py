@@ -4,6 +4,7 @@ bucket keys, and kms:Decrypt decided by the key policy and grants on every GET."
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import uuid
 from typing import Any
@@ -135,3 +136,25 @@ def test_put_needs_kms_generate_data_key(server: FogbankServer, account: str) ->
         )
     assert error.value.response["Error"]["Code"] == "AccessDenied"
     assert "kms:GenerateDataKey" in error.value.response["Error"]["Message"]
+
+
+def test_sse_kms_etag_is_not_the_md5_of_the_data(server: FogbankServer, account: str) -> None:
+    s3 = client_for(server, "s3", account, "x")
+    bucket = _bucket(s3)
+    # AWS: objects encrypted by SSE-KMS or SSE-C have ETags that are not an MD5 digest of their data;
+    # SSE-S3 objects' ETags are.
+    body = b"etag under kms"
+    md5 = f'"{hashlib.md5(body).hexdigest()}"'
+    kms_etag = s3.put_object(Bucket=bucket, Key="k", Body=body, ServerSideEncryption="aws:kms")["ETag"]
+    assert kms_etag != md5 and len(kms_etag) == 34
+    assert s3.head_object(Bucket=bucket, Key="k")["ETag"] == kms_etag
+    assert s3.put_object(Bucket=bucket, Key="s", Body=body)["ETag"] == md5
+    # A copy re-encrypted under SSE-S3 shows the MD5 again; one under SSE-KMS does not.
+    copied = s3.copy_object(Bucket=bucket, Key="c", CopySource={"Bucket": bucket, "Key": "k"})
+    assert copied["CopyObjectResult"]["ETag"] == md5
+    back = s3.copy_object(
+        Bucket=bucket, Key="d", CopySource={"Bucket": bucket, "Key": "s"}, ServerSideEncryption="aws:kms"
+    )
+    assert back["CopyObjectResult"]["ETag"] not in (md5, kms_etag)
+    read = s3.get_object(Bucket=bucket, Key="d", IfMatch=back["CopyObjectResult"]["ETag"])
+    assert read["Body"].read() == body
