@@ -59,7 +59,9 @@ CORS_PREFLIGHT: list[Callable[[Context], None]] = [preflight]
 
 SPOOL_THRESHOLD = 1 << 20
 _NO_BODY = frozenset({204, 304})
-WORKERS = 16
+# Requests run on these threads. Most finish in a millisecond; an SQS long poll waits on one for up to
+# 20 s without holding a transaction (sqs/polling.py), so the pool is large enough for many of them.
+WORKERS = 64
 
 
 class App:
@@ -91,7 +93,10 @@ class App:
             if service.schema is not None:
                 migrate(self.db, service.name, service.schema)
         self.outbox = Outbox(
-            self.db, self.clock, {topic: c for s in services for topic, c in s.consumers.items()}
+            self.db,
+            self.clock,
+            {topic: c for s in services for topic, c in s.consumers.items()},
+            {topic: kind for s in services for topic, kind in s.give_up.items()},
         )
         self.scheduler = Scheduler(
             self.db,
@@ -255,7 +260,7 @@ class App:
 
     def _own_route(self, request: HttpRequest) -> Callable[[HttpRequest], HttpResponse] | None:
         path = request.path
-        if not path.startswith(("/_fogbank", "/_localstack")):
+        if not path.startswith(("/_fogbank", "/_localstack", "/_aws/")):
             return None
         return own_routes.find(self.fogbank_routes, path)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,12 +18,24 @@ CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test", "re
 def server() -> Iterator[FogbankServer]:
     running = FogbankServer().start()
     yield running
-    running.stop()
+    try:
+        with urllib.request.urlopen(running.endpoint + "/_fogbank/clock") as response:
+            offset = json.load(response)["offset_seconds"]
+    finally:
+        running.stop()
+    # Every test's credentials, policies and timers share this server's clock: a test that moves a clock
+    # uses a server of its own (tests/server.py), and this catches one that forgot.
+    assert offset == 0, f"a test moved the shared server's clock by {offset} s"
 
 
 @pytest.fixture(scope="session")
 def client(server: FogbankServer) -> Callable[..., Any]:
     """client("sts") over HTTP; client("s3", tls=True) over HTTPS; extra kwargs go to boto3.client."""
+    return client_factory(server)
+
+
+def client_factory(server: FogbankServer) -> Callable[..., Any]:
+    """The `client` fixture's factory for any server (a directory's own, when its tests move the clock)."""
     import boto3
     from botocore.config import Config
 

@@ -13,6 +13,7 @@ The EC2 dialect differs only in names and list layout; `ec2.py` reuses this modu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -34,9 +35,11 @@ __all__ = [
     "invalid_parameter",
     "error_code",
     "write_error_fields",
+    "query_view",
 ]
 
 CONTENT_TYPE = "text/xml"
+_QUEUE_PATH = re.compile(r"^/\d{12}/[^/]+$")
 
 # A folded field tree: a dotted name's parts become nested dicts; a value is a str. A name that is
 # both a value and a prefix (`Tags=` next to `Tags.member.1=`) keeps its value under "".
@@ -139,11 +142,41 @@ def read_input(shape: Shape, node: Any, path: str, naming: Naming, ec2: bool = F
         raise invalid_parameter(path, node) from exc
 
 
+_views: dict[str, ServiceModel] = {}
+
+
+def query_view(operation: OperationModel) -> OperationModel:
+    """The operation as the query protocol names it.
+
+    A JSON model that still answers query requests (`awsQueryCompatible`, SQS) lost its query-era
+    member names; a patch gives each renamed member a `queryName`. The view is the model with those
+    as locationNames, so the JSON protocol keeps the JSON names and the query protocol gets its own.
+    """
+    service = operation.service_model
+    if "awsQueryCompatible" not in service.metadata or service.protocol == "query":
+        return operation
+    view = _views.get(service.service_name)
+    if view is None:
+        from fogbank.specs import raw_model
+
+        raw = raw_model(service.service_name)
+        for shape in raw["shapes"].values():
+            for member in shape.get("members", {}).values():
+                if "queryName" in member:
+                    member["locationName"] = member.pop("queryName")
+        view = _views[service.service_name] = ServiceModel(raw, service.service_name)
+    return view.operation_model(operation.name)
+
+
 def parse_request(operation: OperationModel, request: HttpRequest, uri_params: dict[str, str]) -> dict:
-    shape = operation.input_shape
+    shape = query_view(operation).input_shape
     if shape is None:
         return {}
-    return read_input(shape, fold(form_fields(request)), "", query_name)
+    result = read_input(shape, fold(form_fields(request)), "", query_name)
+    # SQS's query API addresses a queue by posting to its URL; some SDKs (Java v1) send it as the path only.
+    if "QueueUrl" in shape.members and "QueueUrl" not in result and _QUEUE_PATH.match(request.path):
+        result["QueueUrl"] = f"{request.scheme}://{request.host}{request.path}"
+    return result
 
 
 def namespace(service: ServiceModel) -> str:
@@ -155,7 +188,7 @@ def namespace(service: ServiceModel) -> str:
 def serialize_response(operation: OperationModel, output: dict, request_id: str) -> HttpResponse:
     name = operation.name
     out = [f'<{name}Response xmlns="{namespace(operation.service_model)}">']
-    shape = operation.output_shape
+    shape = query_view(operation).output_shape
     if shape is not None:
         # Query-compatible JSON models (SQS) carry no resultWrapper; AWS still wraps the result.
         wrapper = shape.serialization.get("resultWrapper") or f"{name}Result"

@@ -20,6 +20,7 @@ from botocore.serialize import create_serializer
 from fogbank.errors import ServiceError
 from fogbank.protocols import codec
 from fogbank.protocols.http import HttpRequest, HttpResponse
+from fogbank.protocols.query import query_view
 from fogbank.specs import service_model
 from tests.protocols.oracle import REQUEST_ID, error_cases, operation_cases
 from tests.protocols.shapegen import generate_error, generate_input, generate_output, normalize
@@ -110,7 +111,8 @@ def check_input(protocol: str, service_name: str, op: str, wire_protocol: str | 
     operation = service_model(service_name).operation_model(op)
     wire = wire_protocol or protocol
     params = generate_input(operation, protocol=wire)
-    request = form_request(botocore_request(wire, operation, params))
+    wire_model = query_view(operation) if wire == "query" else operation  # SQS: its query-era names
+    request = form_request(botocore_request(wire, wire_model, params))
     parsed = codec(wire).parse_request(operation, request, {})
     assert_same(operation.input_shape, params, parsed, wire)
 

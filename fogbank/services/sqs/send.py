@@ -1,0 +1,74 @@
+"""SendMessage and SendMessageBatch: each entry validated and enqueued on its own, failures per entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.context import Context
+from fogbank.errors import ServiceError
+from fogbank.services.sqs import service
+from fogbank.services.sqs.batch import check_entries, failure
+from fogbank.services.sqs.enqueue import Sent, enqueue
+from fogbank.services.sqs.queues import Queue, queue_of, tx_of
+from fogbank.services.sqs.validation import message_size
+
+__all__ = ["send_message", "send_message_batch"]
+
+
+def _send(ctx: Context, queue: Queue, entry: dict[str, Any], now: float) -> Sent:
+    assert ctx.principal is not None
+    return enqueue(
+        tx_of(ctx),
+        now,
+        queue,
+        entry.get("MessageBody", ""),
+        attributes=entry.get("MessageAttributes"),
+        system_attributes=entry.get("MessageSystemAttributes"),
+        delay=entry.get("DelaySeconds"),
+        group_id=entry.get("MessageGroupId"),
+        dedup_id=entry.get("MessageDeduplicationId"),
+        sender_id=ctx.principal.user_id,
+    )
+
+
+def _result(sent: Sent) -> dict[str, Any]:
+    result: dict[str, Any] = {"MessageId": sent.message_id, "MD5OfMessageBody": sent.md5_of_body}
+    if sent.md5_of_attributes is not None:
+        result["MD5OfMessageAttributes"] = sent.md5_of_attributes
+    if sent.md5_of_system_attributes is not None:
+        result["MD5OfMessageSystemAttributes"] = sent.md5_of_system_attributes
+    if sent.sequence_number is not None:
+        result["SequenceNumber"] = sent.sequence_number
+    return result
+
+
+@service.handler("SendMessage")
+def send_message(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    queue = queue_of(ctx, request["QueueUrl"])
+    return _result(_send(ctx, queue, request, ctx.clock.time()))
+
+
+@service.handler("SendMessageBatch")
+def send_message_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    queue = queue_of(ctx, request["QueueUrl"])
+    entries = request.get("Entries") or []
+    check_entries(entries, "SendMessageBatchRequestEntry")
+    limit = queue.int_attribute("MaximumMessageSize")
+    total = sum(message_size(e.get("MessageBody", ""), e.get("MessageAttributes")) for e in entries)
+    if total > limit:
+        raise ServiceError(
+            "BatchRequestTooLong",
+            f"Batch requests cannot be longer than {limit} bytes. You have sent {total} bytes.",
+            400,
+        )
+    now = ctx.clock.time()
+    successful: list[dict[str, Any]] = []
+    failed: list[dict[str, Any]] = []
+    for entry in entries:
+        try:
+            sent = _send(ctx, queue, entry, now)
+        except ServiceError as error:
+            failed.append(failure(entry["Id"], error))
+            continue
+        successful.append({"Id": entry["Id"], **_result(sent)})
+    return {"Successful": successful, "Failed": failed}
