@@ -67,6 +67,7 @@ class Service:
         self.handlers: dict[str, Handler] = {}
         self.jobs: dict[str, JobHandler] = {}
         self.consumers: dict[str, Consumer] = {}
+        self.give_up: dict[str, str] = {}  # outbox topic -> the job kind that takes its failed rows
         self.requirements: dict[str, RequirementsFn] = {}
         self.resource_policy: ResourcePolicyFn | None = None
         self.routes: dict[str, OwnRoute] = {}
@@ -103,17 +104,23 @@ class Service:
         self.resource_policy = func
         return func
 
-    def consumer(self, topic: str) -> Callable[[Consumer], Consumer]:
+    def consumer(self, topic: str, *, give_up: str | None = None) -> Callable[[Consumer], Consumer]:
+        """Register the outbox consumer of `topic`; a row that runs out of attempts goes to this service's
+        job `give_up` (registered with @job), if named, with its payload."""
+
         def register(func: Consumer) -> Consumer:
             self.consumers[topic] = func
+            if give_up is not None:
+                self.give_up[topic] = f"{self.name}.{give_up}"
             return func
 
         return register
 
     def route(self, path: str) -> Callable[[OwnRoute], OwnRoute]:
-        """Register a route of fogbank's own, at `path` under /_fogbank/ (a prefix if it ends in "/")."""
-        if not path.startswith("/_fogbank/"):
-            raise ValueError(f"own routes live under /_fogbank/, not {path}")
+        """Register a route of fogbank's own, at `path` under /_fogbank/ (a prefix if it ends in "/"), or
+        under /_aws/ where tools expect a route of that shape there (LocalStack's SES mailbox)."""
+        if not path.startswith(("/_fogbank/", "/_aws/")):
+            raise ValueError(f"own routes live under /_fogbank/ or /_aws/, not {path}")
 
         def register(func: OwnRoute) -> OwnRoute:
             self.routes[path] = func

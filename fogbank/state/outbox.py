@@ -5,7 +5,15 @@ request did. After commit, `drain` hands each due row to the consumer of its top
 row once the consumer returns. A consumer that raises leaves its row for later: `attempts` grows
 and `next_attempt_at` (fogbank's clock) backs off exponentially, so moving the clock forward
 retries sooner. After `max_attempts` the delivery is logged and dropped, as AWS drops an event
-whose target keeps failing.
+whose target keeps failing; when its topic names a give-up job kind, that scheduler job is scheduled,
+due at once, with the payload (and `_failed_at`, fogbank's clock in epoch seconds), in the same
+transaction that deletes the row, so a dead-letter delivery happens exactly when the row goes.
+
+A consumer that knows retrying cannot help (the endpoint refused the delivery for good) raises
+`GiveUp`: the row goes the way of one that ran out of attempts, at once.
+
+A payload may carry its own retry policy: `_max_attempts` (attempts in all, the first included)
+and `_delays` (seconds on fogbank's clock before each retry, one per retry) override the defaults.
 
 Delivery is at least once. Rows are claimed with a lease (wall-clock time, so that moving
 fogbank's clock does not expire leases in flight) before their consumer runs; a drainer that dies
@@ -21,13 +29,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fogbank.clock import Clock
     from fogbank.state import Database
 
-__all__ = ["Consumer", "Outbox", "drain", "ENQUEUE_SQL"]
+__all__ = ["Consumer", "GiveUp", "Outbox", "drain", "ENQUEUE_SQL"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +62,10 @@ MAX_ATTEMPTS = 10
 MAX_BACKOFF_SECONDS = 3600.0
 
 
+class GiveUp(Exception):
+    """Raised by a consumer whose delivery will never succeed: no more attempts are made."""
+
+
 def backoff(attempts: int) -> float:
     """Seconds to wait after the `attempts`-th failure: 1, 2, 4, ... capped at an hour."""
     return min(2.0 ** (attempts - 1), MAX_BACKOFF_SECONDS)
@@ -65,8 +78,12 @@ def drain(
     clock: Clock,
     max_attempts: int = MAX_ATTEMPTS,
     batch: int = BATCH,
+    give_up: Mapping[str, str] | None = None,
 ) -> int:
-    """Deliver every due row whose topic has a consumer; return how many were delivered."""
+    """Deliver every due row whose topic has a consumer; return how many were delivered.
+
+    `give_up` maps a topic to the scheduler job kind that takes a row which ran out of attempts.
+    """
     if not consumers:
         return 0
     topics = list(consumers)
@@ -79,11 +96,13 @@ def drain(
         with db.transaction() as tx:
             tx.execute(claim, params)
             rows = tx.execute(_CLAIMED, (token,))
-        for row_id, topic, payload, attempts in rows:
+        for row_id, topic, text, attempts in rows:
+            payload = json.loads(text)
             try:
-                consumers[topic](json.loads(payload))
+                consumers[topic](payload)
             except Exception as error:
-                _failed(db, clock, row_id, token, topic, attempts + 1, error, max_attempts)
+                failure = _Failure(row_id, token, topic, payload, attempts + 1, error)
+                _failed(db, clock, failure, max_attempts, (give_up or {}).get(topic))
                 continue
             with db.transaction() as tx:
                 tx.execute(_DELIVERED, (row_id, token))
@@ -92,23 +111,39 @@ def drain(
             return delivered
 
 
-def _failed(
-    db: Database,
-    clock: Clock,
-    row_id: int,
-    token: str,
-    topic: str,
-    attempts: int,
-    error: Exception,
-    max_attempts: int,
-) -> None:
+@dataclass(frozen=True)
+class _Failure:
+    row_id: int
+    token: str
+    topic: str
+    payload: dict[str, Any]
+    attempts: int  # attempts made so far, this one included
+    error: Exception
+
+
+def _failed(db: Database, clock: Clock, failure: _Failure, max_attempts: int, give_up: str | None) -> None:
+    row_id, payload, attempts = failure.row_id, failure.payload, failure.attempts
     with db.transaction() as tx:
-        if attempts >= max_attempts:
-            log.error("dropping %s delivery %d after %d attempts: %r", topic, row_id, attempts, error)
-            tx.execute(_DELIVERED, (row_id, token))
+        if isinstance(failure.error, GiveUp) or attempts >= payload.get("_max_attempts", max_attempts):
+            log.error(
+                "giving up %s delivery %d after %d attempts: %r",
+                failure.topic,
+                row_id,
+                attempts,
+                failure.error,
+            )
+            removed = tx.execute(_DELIVERED, (row_id, failure.token)).rowcount
+            # A row whose lease ran out meanwhile is another drainer's now: it gives the row up, not this one.
+            if give_up is not None and removed:
+                now = clock.time()
+                tx.put_job(give_up, f"outbox-{row_id}", now, {**payload, "_failed_at": now})
         else:
-            log.warning("%s delivery %d failed (attempt %d): %r", topic, row_id, attempts, error)
-            tx.execute(_FAILED, (clock.time() + backoff(attempts), repr(error), row_id, token))
+            log.warning(
+                "%s delivery %d failed (attempt %d): %r", failure.topic, row_id, attempts, failure.error
+            )
+            delays = payload.get("_delays") or []
+            delay = float(delays[attempts - 1]) if attempts <= len(delays) else backoff(attempts)
+            tx.execute(_FAILED, (clock.time() + delay, repr(failure.error), row_id, failure.token))
 
 
 class Outbox:
@@ -118,10 +153,17 @@ class Outbox:
     and the draining thread goes round again, so no request thread waits on another's deliveries.
     """
 
-    def __init__(self, db: Database, clock: Clock, consumers: Mapping[str, Consumer]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        consumers: Mapping[str, Consumer],
+        give_up: Mapping[str, str] | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.consumers = dict(consumers)
+        self.give_up = dict(give_up or {})
         self._lock = threading.Lock()
         self._pending = False
 
@@ -131,7 +173,7 @@ class Outbox:
         while self._pending and self._lock.acquire(blocking=False):
             try:
                 self._pending = False
-                delivered += drain(self.db, self.consumers, clock=self.clock)
+                delivered += drain(self.db, self.consumers, clock=self.clock, give_up=self.give_up)
             finally:
                 self._lock.release()
         return delivered

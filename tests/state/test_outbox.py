@@ -177,3 +177,71 @@ def test_outbox_kick_from_many_threads_delivers_each_row_once(db: Database) -> N
     box.kick()
     assert sorted(seen) == list(range(40))
     assert _pending(db) == []
+
+
+def test_a_row_carries_its_own_retry_policy(db: Database) -> None:
+    clock = Clock(db)
+    with db.transaction() as tx:
+        tx.enqueue("hook", {"_max_attempts": 3, "_delays": [0, 20]})
+    calls: list[int] = []
+
+    def down(payload: dict[str, Any]) -> None:
+        calls.append(1)
+        raise ConnectionError("down")
+
+    drain(db, {"hook": down}, clock=clock)
+    assert drain(db, {"hook": down}, clock=clock) == 0  # the first retry has no delay: tried again at once
+    assert len(calls) == 2 and _pending(db) == [("hook", 2)]
+    clock.advance(timedelta(seconds=19))
+    drain(db, {"hook": down}, clock=clock)
+    assert len(calls) == 2  # the second waits 20 s, not the default backoff
+    clock.advance(timedelta(seconds=1))
+    drain(db, {"hook": down}, clock=clock)
+    assert len(calls) == 3 and _pending(db) == []  # three attempts in all
+
+
+def test_a_row_that_runs_out_of_attempts_goes_to_its_topics_give_up_job(db: Database) -> None:
+    from fogbank.scheduler import run_due
+
+    clock = Clock(db)
+    with db.transaction() as tx:
+        tx.enqueue("hook", {"n": 7, "_max_attempts": 1})
+        tx.enqueue("other", {"n": 8, "_max_attempts": 1})
+
+    def down(payload: dict[str, Any]) -> None:
+        raise ConnectionError("down")
+
+    drain(db, {"hook": down, "other": down}, clock=clock, give_up={"hook": "svc.dead-letter"})
+    assert _pending(db) == []
+    taken: list[dict[str, Any]] = []
+    assert run_due(db, clock, {"svc.dead-letter": lambda tx, p: taken.append(p)}) == 1
+    assert [(p["n"], p["_failed_at"]) for p in taken] == [(7, pytest.approx(clock.time(), abs=5))]
+
+
+def test_outbox_passes_its_give_up_kinds_to_drain(db: Database) -> None:
+    clock = Clock(db)
+    with db.transaction() as tx:
+        tx.enqueue("hook", {"_max_attempts": 1})
+
+    def down(payload: dict[str, Any]) -> None:
+        raise ConnectionError("down")
+
+    Outbox(db, clock, {"hook": down}, {"hook": "svc.dead-letter"}).kick()
+    with db.transaction(write=False) as tx:
+        assert [job.kind for job in tx.due_jobs(clock.time(), ["svc.dead-letter"], 10)] == ["svc.dead-letter"]
+
+
+def test_a_consumer_that_gives_up_skips_the_remaining_attempts(db: Database) -> None:
+    from fogbank.state.outbox import GiveUp
+
+    clock = Clock(db)
+    with db.transaction() as tx:
+        tx.enqueue("hook", {"n": 1})
+
+    def refused(payload: dict[str, Any]) -> None:
+        raise GiveUp("403")
+
+    drain(db, {"hook": refused}, clock=clock, give_up={"hook": "svc.dead-letter"})
+    assert _pending(db) == []
+    with db.transaction(write=False) as tx:
+        assert [job.payload["n"] for job in tx.due_jobs(clock.time(), ["svc.dead-letter"], 10)] == [1]
