@@ -1,4 +1,4 @@
-"""The `fogbank` command: serve, env, status, clock, coverage, explain, reset.
+"""The `fogbank` command: serve, env, status, clock, coverage, explain, mail, reset.
 
 Commands that talk to a running server take --endpoint (default $AWS_ENDPOINT_URL, else
 http://localhost:4566).
@@ -196,6 +196,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail(args: argparse.Namespace) -> int:
+    from fogbank.services.ses.mail_cli import print_mail
+
+    return print_mail(args.endpoint, sys.stdout.buffer, message_id=args.id, raw=args.raw)
+
+
 def cmd_reset(args: argparse.Namespace) -> int:
     settings = Settings.from_env(data_dir=args.data_dir)
     if not args.yes:
@@ -254,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("request_id")
     explain.add_argument("--json", action="store_true", help="print the recorded decisions as JSON")
     explain.set_defaults(func=cmd_explain)
+
+    mail = with_endpoint(sub.add_parser("mail", help="print the messages SES sent into fogbank's mailbox"))
+    mail.add_argument("--id", help="print only this message")
+    mail.add_argument("--raw", action="store_true", help="print the raw RFC 5322 bytes as sent")
+    mail.set_defaults(func=cmd_mail)
 
     reset = sub.add_parser("reset", help="delete all state in the data directory")
     reset.add_argument("--data-dir", type=Path)
