@@ -174,6 +174,35 @@ def _epoch(value: Any) -> int | float:
     return float(text) if "." in text else int(text)
 
 
+def _verbatim(shape: Shape, visiting: frozenset[str] = frozenset()) -> bool:
+    """Whether values of `shape` go on the wire as they are: strings, booleans and blobs (the encoder
+    base64s bytes), in lists, maps and unions of them without renamed members. A union holds data, not a
+    handler's bookkeeping, so nothing needs leaving out: DynamoDB's AttributeValue is one, and a Scan page
+    holds thousands of them, whose walk through the model was most of the page's cost."""
+    known = getattr(shape, "_fogbank_verbatim", None)  # kept on the shape: models are loaded once
+    if known is not None:
+        return bool(known)
+    if shape.name in visiting:  # a recursive shape (AttributeValue -> MapAttributeValue -> ...)
+        return True
+    inside = visiting | {shape.name}
+    kind = shape.type_name
+    if kind in ("string", "boolean", "blob"):
+        verbatim = True
+    elif kind == "list":
+        verbatim = _verbatim(shape.member, inside)
+    elif kind == "map":
+        verbatim = _verbatim(shape.key, inside) and _verbatim(shape.value, inside)
+    elif kind == "structure":
+        verbatim = bool(shape.metadata.get("union")) and all(
+            "name" not in m.serialization and _verbatim(m, inside) for m in shape.members.values()
+        )
+    else:
+        verbatim = False
+    if not visiting:  # an inner call's answer for a recursive shape is provisional
+        shape._fogbank_verbatim = verbatim  # type: ignore[attr-defined]
+    return verbatim
+
+
 class Writer:
     """Output values -> wire document. `wire_names` uses members' locationName as JSON does."""
 
@@ -181,6 +210,8 @@ class Writer:
     default_timestamp_format = "unixTimestamp"
 
     def write(self, shape: Shape, value: Any) -> Any:
+        if _verbatim(shape):
+            return value
         handler = getattr(self, f"write_{shape.type_name}", None)
         return handler(shape, value) if handler else value
 
@@ -240,8 +271,15 @@ def load_document(body: bytes) -> Any:
         raise ServiceError("SerializationException", "Malformed JSON request body.", 400) from exc
 
 
+def _bytes_as_base64(value: Any) -> str:
+    if isinstance(value, bytes | bytearray):
+        return b64encode(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def dump_document(document: Any) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    # Blobs inside verbatim values (see _verbatim) are still bytes here.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_bytes_as_base64).encode()
 
 
 def _content_type(service: ServiceModel) -> str:

@@ -8,12 +8,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 CALLS = [
-    ("sns", "list_topics", {}, "query"),
+    ("ses", "list_receipt_rule_sets", {}, "query"),
     ("iam", "list_server_certificates", {}, "query"),
     ("ec2", "describe_vpcs", {}, "ec2"),
-    ("dynamodb", "list_tables", {}, "json"),
+    ("dynamodb", "list_global_tables", {}, "json"),
     ("kms", "describe_custom_key_stores", {}, "json"),
-    ("sqs", "list_queues", {}, "json"),
+    ("logs", "describe_log_groups", {}, "json"),
     ("lambda", "list_functions", {}, "rest-json"),
     ("apigateway", "get_rest_apis", {}, "rest-json"),
     ("s3", "get_bucket_replication", {"Bucket": "some-bucket"}, "rest-xml"),

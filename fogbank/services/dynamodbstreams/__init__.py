@@ -7,3 +7,6 @@ from fogbank.services import Service
 __all__ = ["service"]
 
 service = Service("dynamodbstreams")
+
+# Each module registers its handlers on `service` when imported, so they are imported after it exists.
+from fogbank.services.dynamodbstreams import describe, records  # noqa: E402,F401

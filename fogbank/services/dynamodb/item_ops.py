@@ -1,0 +1,168 @@
+"""PutItem, GetItem, UpdateItem and DeleteItem.
+
+Each reads the old item, checks the condition against it, writes through `store.write` and answers
+with ReturnValues, ConsumedCapacity and ItemCollectionMetrics as AWS does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.context import Context
+from fogbank.services.dynamodb import partitions, service, store, throttle
+from fogbank.services.dynamodb.capacity import Usage, index_writes, read_units, write_units
+from fogbank.services.dynamodb.items import (
+    check_return_values,
+    conditional_check_failed,
+    validate_key,
+    validate_new_item,
+)
+from fogbank.services.dynamodb.params import Expressions
+from fogbank.services.dynamodb.tables import Table, load
+from fogbank.services.dynamodb.values import item_size
+from fogbank.state import Transaction
+
+__all__ = ["item_collection_metrics", "write_usage"]
+
+GB = 1 << 30
+
+
+def item_collection_metrics(
+    tx: Transaction, table: Table, request: dict[str, Any], key: dict[str, Any]
+) -> dict[str, Any] | None:
+    """ItemCollectionMetrics for ReturnItemCollectionMetrics SIZE on a table with local indexes."""
+    if request.get("ReturnItemCollectionMetrics") != "SIZE" or not table.lsis:
+        return None
+    size_gb = store.collection_size(tx, table, key[table.hash_key]) / GB
+    low = float(int(size_gb))
+    return {
+        "ItemCollectionKey": {table.hash_key: key[table.hash_key]},
+        "SizeEstimateRangeGB": [low, low + 1.0],
+    }
+
+
+def write_usage(
+    table: Table, old: dict[str, Any] | None, new: dict[str, Any] | None, name: str | None = None
+) -> Usage:
+    """What writing `new` over `old` costs the table and each of its indexes (`name`: as requested)."""
+    usage = Usage(table, write=True, name=name)
+    sizes = [item_size(i) for i in (old, new) if i is not None]
+    usage.table_units = write_units(max(sizes, default=0))
+    for index_name, units in index_writes(table, old, new).items():
+        usage.add_index(index_name, units)
+    return usage
+
+
+def _finish(
+    ctx: Context,
+    table: Table,
+    request: dict[str, Any],
+    key: dict[str, Any],
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Write the change and build the response members every write operation shares."""
+    store.write(ctx.tx, table, key, old, new, now=ctx.clock.now())
+    usage = write_usage(table, old, new, request["TableName"])
+    throttle.charge(ctx, table, usage.table_units, write=True, index_units=usage.index_units)
+    partitions.record(table, key[table.hash_key], write=usage.table_units)
+    result: dict[str, Any] = {}
+    consumed = usage.report(request.get("ReturnConsumedCapacity"))
+    if consumed:
+        result["ConsumedCapacity"] = consumed
+    metrics = item_collection_metrics(ctx.tx, table, request, key)
+    if metrics:
+        result["ItemCollectionMetrics"] = metrics
+    return result
+
+
+def _check(condition: Any, old: dict[str, Any] | None, request: dict[str, Any]) -> None:
+    if condition is not None and not condition.evaluate(old or {}):
+        raise conditional_check_failed(request, old)
+
+
+@service.handler("PutItem")
+def put_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
+    return_values = check_return_values("PutItem", request)
+    expressions = Expressions("PutItem", request)
+    condition = expressions.condition()
+    expressions.check_unused()
+    item = validate_new_item(table, request["Item"])
+    throttle.admit(ctx, table, write=True)
+    key = table.key_of(item)
+    old = store.get(ctx.tx, table, key)
+    _check(condition, old, request)
+    result = _finish(ctx, table, request, key, old, item)
+    if return_values == "ALL_OLD" and old is not None:
+        result["Attributes"] = old
+    return result
+
+
+@service.handler("GetItem")
+def get_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
+    expressions = Expressions("GetItem", request)
+    projection = expressions.projection()
+    expressions.check_unused()
+    key = validate_key(table, request.get("Key"))
+    throttle.admit(ctx, table, write=False)
+    found = store.read(ctx.tx, table, key)
+    usage = Usage(table, write=False, name=request["TableName"])
+    usage.table_units = read_units(found[1] if found else 0, bool(request.get("ConsistentRead")))
+    throttle.charge(ctx, table, usage.table_units, write=False)
+    partitions.record(table, key[table.hash_key], read=usage.table_units)
+    result: dict[str, Any] = {}
+    if found is not None:
+        result["Item"] = projection.apply(found[0]) if projection is not None else found[0]
+    consumed = usage.report(request.get("ReturnConsumedCapacity"))
+    if consumed:
+        result["ConsumedCapacity"] = consumed
+    return result
+
+
+@service.handler("DeleteItem")
+def delete_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
+    return_values = check_return_values("DeleteItem", request)
+    expressions = Expressions("DeleteItem", request)
+    condition = expressions.condition()
+    expressions.check_unused()
+    key = validate_key(table, request.get("Key"))
+    throttle.admit(ctx, table, write=True)
+    old = store.get(ctx.tx, table, key)
+    _check(condition, old, request)
+    result = _finish(ctx, table, request, key, old, None)
+    if return_values == "ALL_OLD" and old is not None:
+        result["Attributes"] = old
+    return result
+
+
+@service.handler("UpdateItem")
+def update_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
+    return_values = check_return_values("UpdateItem", request)
+    expressions = Expressions("UpdateItem", request)
+    update = expressions.update()
+    condition = expressions.condition()
+    expressions.check_unused()
+    key = validate_key(table, request.get("Key"))
+    if update is not None:
+        update.checks_key(table.key_names())
+    throttle.admit(ctx, table, write=True)
+    old = store.get(ctx.tx, table, key)
+    _check(condition, old, request)
+    base = old if old is not None else dict(key)
+    new = update.apply(base) if update is not None else dict(base)
+    new = validate_new_item(table, new, update=True)
+    result = _finish(ctx, table, request, key, old, new)
+    if return_values == "ALL_OLD" and old is not None:
+        result["Attributes"] = old
+    elif return_values == "ALL_NEW":
+        result["Attributes"] = new
+    elif return_values in ("UPDATED_OLD", "UPDATED_NEW") and update is not None:
+        source = old if return_values == "UPDATED_OLD" else new
+        attributes = update.updated(source) if source else {}
+        if attributes:
+            result["Attributes"] = attributes
+    return result

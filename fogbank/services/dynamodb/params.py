@@ -1,0 +1,121 @@
+"""The expression and legacy parameters of item operations, turned into conditions, projections, updates.
+
+Every item operation takes either expressions (ConditionExpression, ProjectionExpression, ...) with
+ExpressionAttributeNames/Values, or the legacy members (Expected, AttributesToGet, ...), never both.
+`Expressions` checks that rule with AWS's messages, parses what the request has, and at the end
+checks that every name and value given was used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.errors import ServiceError
+
+__all__ = ["Expressions", "validation", "EXPRESSION_MEMBERS"]
+
+# (expression members, legacy members) per operation, in the order AWS lists them in its message.
+EXPRESSION_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "GetItem": (("ProjectionExpression",), ("AttributesToGet",)),
+    "PutItem": (("ConditionExpression",), ("Expected", "ConditionalOperator")),
+    "DeleteItem": (("ConditionExpression",), ("Expected", "ConditionalOperator")),
+    "UpdateItem": (
+        ("UpdateExpression", "ConditionExpression"),
+        ("AttributeUpdates", "Expected", "ConditionalOperator"),
+    ),
+    "Query": (
+        ("KeyConditionExpression", "FilterExpression", "ProjectionExpression"),
+        ("KeyConditions", "QueryFilter", "ConditionalOperator", "AttributesToGet"),
+    ),
+    "Scan": (
+        ("FilterExpression", "ProjectionExpression"),
+        ("ScanFilter", "ConditionalOperator", "AttributesToGet"),
+    ),
+}
+
+
+def validation(message: str) -> ServiceError:
+    return ServiceError("ValidationException", message, 400)
+
+
+class Expressions:
+    """The expression side of one request: which style it uses, and the parsed pieces."""
+
+    def __init__(self, operation: str, request: dict[str, Any]) -> None:
+        from fogbank.services.dynamodb.expressions import ExpressionAttributes
+
+        expression_members, legacy_members = EXPRESSION_MEMBERS[operation]
+        used_expressions = [m for m in expression_members if request.get(m) is not None]
+        used_legacy = [m for m in legacy_members if request.get(m) is not None]
+        if used_expressions and used_legacy:
+            raise validation(
+                "Can not use both expression and non-expression parameters in the same request: "
+                f"Non-expression parameters: {{{', '.join(used_legacy)}}} "
+                f"Expression parameters: {{{', '.join(used_expressions)}}}"
+            )
+        names = request.get("ExpressionAttributeNames")
+        values = request.get("ExpressionAttributeValues")
+        if not used_expressions:
+            if names is not None:
+                raise validation("ExpressionAttributeNames can only be specified when using expressions")
+            if values is not None:
+                raise validation("ExpressionAttributeValues can only be specified when using expressions")
+        self.request = request
+        self.attributes = ExpressionAttributes(names, values)
+
+    def condition(
+        self, expression_member: str = "ConditionExpression", legacy_member: str = "Expected"
+    ) -> Any:
+        """The request's condition (ConditionExpression, FilterExpression or their legacy forms), or None."""
+        from fogbank.services.dynamodb import expressions
+
+        text = self.request.get(expression_member)
+        if text is not None:
+            return expressions.parse_condition(text, self.attributes, expression_member)
+        legacy = self.request.get(legacy_member)
+        operator = self.request.get("ConditionalOperator")
+        if legacy is not None:
+            if legacy_member == "Expected":
+                return expressions.from_expected(legacy, operator)
+            return expressions.from_filter(legacy, operator)
+        if operator is not None:
+            raise validation("ConditionalOperator cannot be used without Filter or Expected")
+        return None
+
+    def projection(self) -> Any:
+        from fogbank.services.dynamodb import expressions
+
+        text = self.request.get("ProjectionExpression")
+        if text is not None:
+            return expressions.parse_projection(text, self.attributes)
+        names = self.request.get("AttributesToGet")
+        if names is not None:
+            return expressions.from_attributes_to_get(names)
+        return None
+
+    def update(self) -> Any:
+        from fogbank.services.dynamodb import expressions
+
+        text = self.request.get("UpdateExpression")
+        if text is not None:
+            return expressions.parse_update(text, self.attributes)
+        updates = self.request.get("AttributeUpdates")
+        if updates is not None:
+            return expressions.from_attribute_updates(updates)
+        return None
+
+    def key_condition(self, hash_key: str, range_key: str | None) -> Any:
+        from fogbank.services.dynamodb import expressions
+
+        text = self.request.get("KeyConditionExpression")
+        if text is not None:
+            return expressions.parse_key_condition(text, self.attributes, hash_key, range_key)
+        conditions = self.request.get("KeyConditions")
+        if conditions is not None:
+            return expressions.from_key_conditions(conditions, hash_key, range_key)
+        raise validation(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
+        )
+
+    def check_unused(self) -> None:
+        self.attributes.check_unused()
