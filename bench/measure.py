@@ -2,7 +2,9 @@
 
 Latency is the wall time of one SDK call as boto3 sees it (signing, HTTP over a kept-alive loopback
 connection, parsing). Server CPU is the process tree's user+system time across both timed phases,
-divided by the operations in them; warm-up calls are outside it.
+divided by the operations in them; warm-up calls are outside it. For an operation whose work goes on
+after the answer (`Drained`), the harness waits for that work before reading the CPU time at either end.
+A setup that the server answers with an AWS error raises `Skipped`: the workload is n/a there.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from bench.procfs import tree_cpu_seconds
 from bench.servers import Running, ServerSpec, Unavailable, start
-from bench.workloads import Client, ClientFactory, Op, Workload
+from bench.workloads import Client, ClientFactory, Drained, Op, Workload
 
 __all__ = [
     "PhaseResult",
+    "Skipped",
     "WorkloadResult",
     "client_factory",
     "measure_workload",
+    "refusal",
     "start_and_wait",
 ]
 
@@ -35,6 +39,10 @@ _TIMING_CONFIG = Config(
 _POLL_SECONDS = 0.010
 _START_TIMEOUT_SECONDS = 60.0
 _ERROR_GRACE_SECONDS = 5.0
+
+
+class Skipped(Exception):
+    """The server answered a workload's setup with an error; the message says which call and what error."""
 
 
 def client_factory(endpoint: str) -> ClientFactory:
@@ -63,14 +71,15 @@ def answer(op: Op, client: Client) -> str:
 
 
 def start_and_wait(spec: ServerSpec) -> tuple[Running, float]:
-    """Start a server and poll GetCallerIdentity every 10 ms; seconds from spawn to the first success."""
+    """Start a server and poll its ready call every 10 ms; seconds from spawn to the first success."""
     running = start(spec)
     try:
-        sts = client_factory(running.endpoint)("sts")
+        service, method = spec.ready
+        ready = getattr(client_factory(running.endpoint)(service), method)
         deadline = running.spawned_at + _START_TIMEOUT_SECONDS
         while True:
             try:
-                sts.get_caller_identity()
+                ready()
                 return running, time.perf_counter() - running.spawned_at
             except ClientError as error:
                 # It listens but answers with an error: allow it a short while to finish starting.
@@ -80,7 +89,7 @@ def start_and_wait(spec: ServerSpec) -> tuple[Running, float]:
                 last_error = error
             running.check_alive()
             if time.perf_counter() > deadline:
-                raise Unavailable(f"no successful GetCallerIdentity: {last_error}")
+                raise Unavailable(f"no successful {service} {method}: {last_error}")
             time.sleep(_POLL_SECONDS)
     except BaseException:
         running.stop()
@@ -179,15 +188,35 @@ def measure_workload(
         ops = min(ops, workload.max_ops)
         warmup = min(warmup, workload.max_ops)
     make_client = client_factory(running.endpoint)
-    op = workload.setup(make_client)
+    try:
+        op = workload.setup(make_client)
+    except ClientError as error:
+        running.check_alive()
+        raise Skipped(refusal(error)) from error
     clients = [make_client(workload.service) for _ in range(threads)]
     for client in clients:
         for _ in range(max(1, warmup // threads)):
             answer(op, client)
     running.check_alive()
+    _drain(op)
     cpu_before = tree_cpu_seconds(running.pid)
     single = _run_phase(op, clients[:1], ops)
     threaded = _run_phase(op, clients, ops)
+    _drain(op)
     cpu_seconds = tree_cpu_seconds(running.pid) - cpu_before
     running.check_alive()
     return WorkloadResult(single=single, threaded=threaded, cpu_seconds=cpu_seconds)
+
+
+def _drain(op: Op) -> None:
+    if isinstance(op, Drained):
+        op.wait()
+
+
+def refusal(error: ClientError) -> str:
+    """The refused call and its error (`PutItem answered NotImplemented (501): ...`)."""
+    details = error.response.get("Error", {})
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+    message = details.get("Message", "")
+    said = f"{error.operation_name} answered {details.get('Code', '?')} ({status})"
+    return f"{said}: {message}" if message else said

@@ -1,15 +1,18 @@
 """CPU time and resident memory of a process tree, read from Linux's /proc.
 
 A server may fork workers or helpers, so every figure covers the root process, its live descendants,
-and (through the root's `cutime`/`cstime`) descendants that have already exited and been reaped.
+and (through the root's `cutime`/`cstime`) descendants that have already exited and been reaped. A
+server that keeps its state in files (fogbank's SQLite) holds it outside its RSS, so the disk its open
+files take is read too.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
-__all__ = ["tree_cpu_seconds", "tree_pids", "tree_rss_bytes"]
+__all__ = ["tree_cpu_seconds", "tree_open_file_bytes", "tree_pids", "tree_rss_bytes"]
 
 _PROC = Path("/proc")
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -67,3 +70,21 @@ def tree_rss_bytes(root: int) -> int:
                 total += int(line.split()[1]) * 1024
                 break
     return total
+
+
+def tree_open_file_bytes(root: int) -> int:
+    """Disk allocated to the regular files that the live tree holds open, each file counted once."""
+    seen: dict[tuple[int, int], int] = {}
+    for pid in tree_pids(root):
+        try:
+            descriptors = list((_PROC / str(pid) / "fd").iterdir())
+        except OSError:
+            continue
+        for descriptor in descriptors:
+            try:
+                info = descriptor.stat()  # follows the link to the open file, deleted or not
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                seen[(info.st_dev, info.st_ino)] = info.st_blocks * 512
+    return sum(seen.values())

@@ -3,6 +3,9 @@
 Each server runs as its own process group on a free loopback port, with its output in a log file (a
 pipe nobody reads would fill and stall it). A server that is not installed, exits, or never answers is
 reported as unavailable with the reason, and the run goes on with the others.
+
+dynalite (DynamoDB on Node.js, from npm) is installed into `.bench-node/` of the repository (ignored by
+git) on first use, with `npm install --prefix .bench-node dynalite`; without npm it is unavailable.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ __all__ = ["SERVERS", "Running", "ServerSpec", "Unavailable", "free_port", "star
 _REPO = Path(__file__).resolve().parent.parent
 _BIN = Path(sys.executable).parent
 _STOP_GRACE_SECONDS = 5.0
+_NODE_PREFIX = _REPO / ".bench-node"
+_DYNALITE_CLI = _NODE_PREFIX / "node_modules" / "dynalite" / "cli.js"
+_NPM_TIMEOUT_SECONDS = 300.0
 
 
 class Unavailable(Exception):
@@ -40,6 +46,10 @@ class ServerSpec:
     env: Callable[[int], dict[str, str]] = field(default=lambda port: {})
     requires: str = ""
     """A module that must be importable, checked before starting."""
+    services: frozenset[str] | None = None
+    """The AWS services it emulates, if not all that the workloads use."""
+    ready: tuple[str, str] = ("sts", "get_caller_identity")
+    """The call, (service, client method), that the server answers once it has started."""
 
 
 def _console_script(name: str) -> str:
@@ -51,6 +61,29 @@ def _console_script(name: str) -> str:
     if found is None:
         raise Unavailable(f"`{name}` is not installed")
     return found
+
+
+def _dynalite_argv(port: int) -> list[str]:
+    """Node running dynalite's cli.js, which is installed first if it is not yet."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        raise Unavailable("`node` and `npm` are needed for dynalite and are not both installed")
+    if not _DYNALITE_CLI.exists():
+        try:
+            subprocess.run(
+                [npm, "install", "--prefix", str(_NODE_PREFIX), "--no-audit", "--no-fund", "dynalite"],
+                cwd=_REPO,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=True,
+                timeout=_NPM_TIMEOUT_SECONDS,
+            )
+        except subprocess.CalledProcessError as error:
+            lines = error.stderr.decode(errors="replace").strip().splitlines()
+            raise Unavailable(f"npm install dynalite failed: {lines[-1] if lines else error}") from error
+        except subprocess.TimeoutExpired as error:
+            raise Unavailable(f"npm install dynalite took over {_NPM_TIMEOUT_SECONDS:.0f} s") from error
+    return [node, str(_DYNALITE_CLI), "--host", "127.0.0.1", "--port", str(port)]
 
 
 SERVERS: tuple[ServerSpec, ...] = (
@@ -73,6 +106,12 @@ SERVERS: tuple[ServerSpec, ...] = (
         argv=lambda port: [sys.executable, "-m", "ministack"],
         env=lambda port: {"BIND_HOST": "127.0.0.1", "GATEWAY_PORT": str(port)},
         requires="ministack.app",
+    ),
+    ServerSpec(
+        name="dynalite",
+        argv=_dynalite_argv,
+        services=frozenset({"dynamodb"}),
+        ready=("dynamodb", "list_tables"),
     ),
     ServerSpec(
         name="floor",

@@ -4,11 +4,18 @@ A workload is one function decorated with `@workload`. It is the setup: it recei
 (boto3 clients bound to the server under test), creates whatever the operation needs, and returns the
 operation itself, a function of one client that makes one call. The harness gives every client thread
 its own client of the workload's `service`. An operation that answers with an AWS error is still a
-round trip and is timed like any other; the error code is reported as the server's answer.
+round trip and is timed like any other; the error code is reported as the server's answer. An error
+during the setup instead makes the workload n/a on that server, with the error as the reason: a setup
+that makes one call of its operation (as the DynamoDB and messaging workloads do) thereby skips a server
+that does not answer that operation.
+
+The workloads of the services too big for this module are in `workloads_dynamodb` and
+`workloads_messaging`; the long runs are in `memory`.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
 from collections.abc import Callable
@@ -17,7 +24,7 @@ from typing import Any
 
 import boto3
 
-__all__ = ["WORKLOADS", "Client", "ClientFactory", "Op", "Setup", "Workload", "workload"]
+__all__ = ["WORKLOADS", "Client", "ClientFactory", "Drained", "Op", "Setup", "Workload", "workload"]
 
 Client = Any
 ClientFactory = Callable[[str], Client]
@@ -36,17 +43,33 @@ class Workload:
     service: str
     setup: Setup
     description: str
+    """The setup's docstring: a one-line summary, then (after a blank line) what the figures include."""
     max_ops: int | None = None  # a cap on --ops for heavy operations (large bodies)
 
 
 WORKLOADS: dict[str, Workload] = {}
 
 
+@dataclass(frozen=True)
+class Drained:
+    """An operation whose work may go on in the server after it answers, with a wait for that work.
+
+    The harness waits before it reads the server's CPU time at either end of the timed phases, so that
+    work done after the answer (an asynchronous delivery) is counted with the calls that caused it.
+    """
+
+    call: Op
+    wait: Callable[[], None]
+
+    def __call__(self, client: Client) -> object:
+        return self.call(client)
+
+
 def workload(name: str, service: str, max_ops: int | None = None) -> Callable[[Setup], Setup]:
     """Register the decorated setup function as the workload `name` on clients of `service`."""
 
     def register(setup: Setup) -> Setup:
-        WORKLOADS[name] = Workload(name, service, setup, (setup.__doc__ or "").strip(), max_ops)
+        WORKLOADS[name] = Workload(name, service, setup, inspect.cleandoc(setup.__doc__ or ""), max_ops)
         return setup
 
     return register
