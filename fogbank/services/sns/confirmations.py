@@ -60,11 +60,11 @@ def send(
     elif protocol == "email" and kind == "SubscriptionConfirmation":
         from fogbank.services.sns import email_delivery
 
-        email_delivery.confirmation_email(tx, now, region, topic, sub, message["SubscribeURL"])
+        email_delivery.send(tx, now, topic, sub, email_delivery.confirmation(topic, message["SubscribeURL"]))
     elif protocol == "email-json" and kind == "SubscriptionConfirmation":
         from fogbank.services.sns import email_delivery
 
-        email_delivery.json_email(tx, now, region, topic, sub, json.dumps(message, indent=2))
+        email_delivery.send(tx, now, topic, sub, email_delivery.json_mail(json.dumps(message, indent=2)))
 
 
 def _to_queue(

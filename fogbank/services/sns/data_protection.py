@@ -30,8 +30,7 @@ def put_data_protection_policy(ctx: Context, request: dict[str, Any]) -> dict[st
     topic = store.topic_of(tx, request["ResourceArn"], "ResourceArn")
     check_data_protection_policy(request["DataProtectionPolicy"])
     topic["DataProtectionPolicy"] = request["DataProtectionPolicy"]
-    region, account, name = store.parse_topic_arn(topic["TopicArn"])
-    tx.put_doc(store.SERVICE, store.TOPIC, account, region, name, topic)
+    store.save_topic(tx, topic)
     return {}
 
 

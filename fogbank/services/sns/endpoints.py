@@ -27,31 +27,48 @@ _ENDPOINT_ARN = re.compile(
     r"^arn:aws[\w-]*:sns:([\w-]+):(\d{12}):endpoint/([A-Z_]+)/([\w.-]+)/([0-9a-f-]{36})$"
 )
 _SECRET = frozenset({"PlatformCredential"})
-PAGE = 100
 
 
-def _app(tx: Transaction, arn: str) -> tuple[dict[str, Any], tuple[str, ...]]:
-    match = _APP_ARN.match(arn or "")
+Where = tuple[str, str, str]  # (region, account, document key) of an application or endpoint
+
+
+def _located(
+    tx: Transaction, kind: str, pattern: re.Pattern[str], arn: str, malformed: str, missing: str
+) -> tuple[dict[str, Any], Where]:
+    """An application's or endpoint's document by its ARN, and where it is kept (its key is the ARN's
+    path after the resource type: PLATFORM/NAME or PLATFORM/NAME/ID)."""
+    match = pattern.match(arn or "")
     if match is None:
-        raise store.invalid(
-            "PlatformApplicationArn Reason: Wrong number of slashes in relative portion of the ARN."
-        )
-    region, account, platform, name = match.groups()
-    doc = tx.get_doc(store.SERVICE, store.PLATFORM_APP, account, region, f"{platform}/{name}")
+        raise store.invalid(malformed)
+    region, account, *path = match.groups()
+    key = "/".join(path)
+    doc = tx.get_doc(store.SERVICE, kind, account, region, key)
     if doc is None:
-        raise store.not_found("PlatformApplication does not exist")
-    return doc, match.groups()
+        raise store.not_found(missing)
+    return doc, (region, account, key)
 
 
-def _endpoint(tx: Transaction, arn: str) -> tuple[dict[str, Any], tuple[str, ...]]:
-    match = _ENDPOINT_ARN.match(arn or "")
-    if match is None:
-        raise store.invalid("EndpointArn")
-    region, account, platform, name, endpoint_id = match.groups()
-    doc = tx.get_doc(store.SERVICE, store.ENDPOINT, account, region, f"{platform}/{name}/{endpoint_id}")
-    if doc is None:
-        raise store.not_found("Endpoint does not exist")
-    return doc, match.groups()
+def _app(tx: Transaction, arn: str) -> tuple[dict[str, Any], Where]:
+    return _located(
+        tx,
+        store.PLATFORM_APP,
+        _APP_ARN,
+        arn,
+        "PlatformApplicationArn Reason: Wrong number of slashes in relative portion of the ARN.",
+        "PlatformApplication does not exist",
+    )
+
+
+def _endpoint(tx: Transaction, arn: str) -> tuple[dict[str, Any], Where]:
+    return _located(tx, store.ENDPOINT, _ENDPOINT_ARN, arn, "EndpointArn", "Endpoint does not exist")
+
+
+def _set_attributes(
+    tx: Transaction, kind: str, found: tuple[dict[str, Any], Where], given: dict[str, str]
+) -> None:
+    doc, (region, account, key) = found
+    doc["Attributes"].update(given)
+    tx.put_doc(store.SERVICE, kind, account, region, key, doc)
 
 
 def _shown(attributes: dict[str, str]) -> dict[str, str]:
@@ -85,32 +102,21 @@ def get_platform_application_attributes(ctx: Context, request: dict[str, Any]) -
 @service.handler("SetPlatformApplicationAttributes")
 def set_platform_application_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     assert ctx.tx is not None
-    doc, (region, account, platform, name) = _app(ctx.tx, request["PlatformApplicationArn"])
-    doc["Attributes"].update(request["Attributes"])
-    ctx.tx.put_doc(store.SERVICE, store.PLATFORM_APP, account, region, f"{platform}/{name}", doc)
+    _set_attributes(
+        ctx.tx, store.PLATFORM_APP, _app(ctx.tx, request["PlatformApplicationArn"]), request["Attributes"]
+    )
     return {}
 
 
 @service.handler("ListPlatformApplications")
 def list_platform_applications(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     assert ctx.tx is not None
-    found = ctx.tx.list_docs(
-        store.SERVICE,
-        store.PLATFORM_APP,
-        ctx.account,
-        ctx.region,
-        after=request.get("NextToken"),
-        limit=PAGE + 1,
-    )
-    result: dict[str, Any] = {
-        "PlatformApplications": [
-            {"PlatformApplicationArn": d["PlatformApplicationArn"], "Attributes": _shown(d["Attributes"])}
-            for _, d in found[:PAGE]
-        ]
-    }
-    if len(found) > PAGE:
-        result["NextToken"] = found[PAGE - 1][0]
-    return result
+    apps, token = store.page(ctx.tx, store.PLATFORM_APP, ctx.account, ctx.region, request.get("NextToken"))
+    shown = [
+        {"PlatformApplicationArn": d["PlatformApplicationArn"], "Attributes": _shown(d["Attributes"])}
+        for d in apps
+    ]
+    return store.listing("PlatformApplications", shown, token)
 
 
 @service.handler("DeletePlatformApplication")
@@ -131,14 +137,12 @@ def delete_platform_application(ctx: Context, request: dict[str, Any]) -> dict[s
 def create_platform_endpoint(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx = ctx.tx
     assert tx is not None
-    app, (region, account, platform, name) = _app(tx, request["PlatformApplicationArn"])
+    _, (region, account, app_key) = _app(tx, request["PlatformApplicationArn"])
     token = request["Token"]
     attributes = {"Enabled": "true", **(request.get("Attributes") or {}), "Token": token}
     if request.get("CustomUserData") is not None:
         attributes["CustomUserData"] = request["CustomUserData"]
-    for _, existing in tx.list_docs(
-        store.SERVICE, store.ENDPOINT, account, region, prefix=f"{platform}/{name}/"
-    ):
+    for _, existing in tx.list_docs(store.SERVICE, store.ENDPOINT, account, region, prefix=f"{app_key}/"):
         if existing["Attributes"]["Token"] == token:
             if existing["Attributes"] != attributes:
                 raise store.invalid(
@@ -148,15 +152,9 @@ def create_platform_endpoint(ctx: Context, request: dict[str, Any]) -> dict[str,
                 )
             return {"EndpointArn": existing["EndpointArn"]}
     endpoint_id = str(uuid.uuid4())
-    arn = f"arn:aws:sns:{region}:{account}:endpoint/{platform}/{name}/{endpoint_id}"
-    tx.put_doc(
-        store.SERVICE,
-        store.ENDPOINT,
-        account,
-        region,
-        f"{platform}/{name}/{endpoint_id}",
-        {"EndpointArn": arn, "Attributes": attributes},
-    )
+    arn = f"arn:aws:sns:{region}:{account}:endpoint/{app_key}/{endpoint_id}"
+    doc = {"EndpointArn": arn, "Attributes": attributes}
+    tx.put_doc(store.SERVICE, store.ENDPOINT, account, region, f"{app_key}/{endpoint_id}", doc)
     return {"EndpointArn": arn}
 
 
@@ -170,9 +168,7 @@ def get_endpoint_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, 
 @service.handler("SetEndpointAttributes")
 def set_endpoint_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     assert ctx.tx is not None
-    doc, (region, account, platform, name, endpoint_id) = _endpoint(ctx.tx, request["EndpointArn"])
-    doc["Attributes"].update(request["Attributes"])
-    ctx.tx.put_doc(store.SERVICE, store.ENDPOINT, account, region, f"{platform}/{name}/{endpoint_id}", doc)
+    _set_attributes(ctx.tx, store.ENDPOINT, _endpoint(ctx.tx, request["EndpointArn"]), request["Attributes"])
     return {}
 
 
@@ -190,25 +186,11 @@ def delete_endpoint(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
 def list_endpoints(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx = ctx.tx
     assert tx is not None
-    _, (region, account, platform, name) = _app(tx, request["PlatformApplicationArn"])
+    _, (region, account, app_key) = _app(tx, request["PlatformApplicationArn"])
     after = request.get("NextToken")
-    found = tx.list_docs(
-        store.SERVICE,
-        store.ENDPOINT,
-        account,
-        region,
-        prefix=f"{platform}/{name}/",
-        after=after,
-        limit=PAGE + 1,
-    )
-    result: dict[str, Any] = {
-        "Endpoints": [
-            {"EndpointArn": d["EndpointArn"], "Attributes": d["Attributes"]} for _, d in found[:PAGE]
-        ]
-    }
-    if len(found) > PAGE:
-        result["NextToken"] = found[PAGE - 1][0]
-    return result
+    found, token = store.page(tx, store.ENDPOINT, account, region, after, prefix=f"{app_key}/")
+    shown = [{"EndpointArn": d["EndpointArn"], "Attributes": d["Attributes"]} for d in found]
+    return store.listing("Endpoints", shown, token)
 
 
 def publish_to_endpoint(tx: Transaction, arn: str) -> None:

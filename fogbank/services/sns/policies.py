@@ -46,8 +46,7 @@ def topic_policy(ctx: Context, tx: Transaction, resource_arn: str) -> LabelledPo
 
 def _save(tx: Transaction, topic: dict[str, Any], policy: dict[str, Any]) -> None:
     topic["Attributes"]["Policy"] = json.dumps(policy, separators=(",", ":"))
-    region, account, name = store.parse_topic_arn(topic["TopicArn"])
-    tx.put_doc(store.SERVICE, store.TOPIC, account, region, name, topic)
+    store.save_topic(tx, topic)
 
 
 @service.handler("AddPermission")

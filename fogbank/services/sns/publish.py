@@ -186,35 +186,24 @@ def _deliver(
     protocol = sub["Protocol"]
     text = out.text_for(protocol)
     raw = sub["Attributes"].get("RawMessageDelivery") == "true"
-    if protocol == "sqs":
-        _to_sqs(
-            tx,
-            now,
-            topic,
-            sub,
-            out,
-            text if raw else json.dumps(envelopes.notification(text, sub["SubscriptionArn"])),
-            raw,
-        )
-    elif protocol in ("http", "https"):
-        from fogbank.services.sns import http_delivery
-
+    if protocol in ("sqs", "http", "https"):
         body = text if raw else json.dumps(envelopes.notification(text, sub["SubscriptionArn"]))
-        http_delivery.enqueue(tx, topic, sub, "Notification", out.message_id, body, raw)
+        if protocol == "sqs":
+            _to_sqs(tx, now, topic, sub, out, body, raw)
+        else:
+            from fogbank.services.sns import http_delivery
+
+            http_delivery.enqueue(tx, topic, sub, "Notification", out.message_id, body, raw)
     elif protocol in ("email", "email-json"):
         from fogbank.services.sns import email_delivery
 
         if protocol == "email":
-            email_delivery.notification_email(tx, now, region, topic, sub, out.subject, text)
+            mail = email_delivery.notification(sub, out.subject, text)
         else:
-            email_delivery.json_email(
-                tx,
-                now,
-                region,
-                topic,
-                sub,
-                json.dumps(envelopes.notification(text, sub["SubscriptionArn"]), indent=2),
+            mail = email_delivery.json_mail(
+                json.dumps(envelopes.notification(text, sub["SubscriptionArn"]), indent=2)
             )
+        email_delivery.send(tx, now, topic, sub, mail)
     elif protocol == "sms":
         from fogbank.services.sns import sms
 
@@ -241,34 +230,28 @@ def _to_sqs(
     dedup_id = out.dedup_id if fifo_queue else None
     from fogbank.services.sns.queue_access import may_send
 
-    try:
-        if not may_send(tx, topic["TopicArn"], queue_arn):
-            raise QueueUnavailable(queue_arn)
+    def send(arn: str) -> None:
         deliver(
             tx,
             now,
-            queue_arn,
+            arn,
             body,
             attributes=attributes,
             group_id=group_id,
             dedup_id=dedup_id,
             sender_id=SNS_SENDER_ID,
         )
+
+    try:
+        if not may_send(tx, topic["TopicArn"], queue_arn):
+            raise QueueUnavailable(queue_arn)
+        send(queue_arn)
     except (QueueUnavailable, ServiceError):
         dead_letter = dead_letter_arn(sub)
         if dead_letter is None:
             return  # AWS drops what it cannot deliver when the subscription has no dead-letter queue
         try:
-            deliver(
-                tx,
-                now,
-                dead_letter,
-                body,
-                attributes=attributes,
-                group_id=group_id,
-                dedup_id=dedup_id,
-                sender_id=SNS_SENDER_ID,
-            )
+            send(dead_letter)
         except (QueueUnavailable, ServiceError):
             return
 

@@ -53,6 +53,15 @@ def _error(error: ServiceError) -> HttpResponse:
     )
 
 
+def _answer(action: str, result: str = "") -> HttpResponse:
+    """A successful query-protocol answer to `action`, as SNS writes it."""
+    return _xml(
+        200,
+        f'<{action}Response xmlns="{_XMLNS}">{result}<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId>'
+        f"</ResponseMetadata></{action}Response>",
+    )
+
+
 def _json(status: int, value: Any) -> HttpResponse:
     return HttpResponse(status, [("Content-Type", "application/json")], json.dumps(value).encode())
 
@@ -84,12 +93,8 @@ def confirm(app: App, request: HttpRequest) -> HttpResponse:
             )
     except ServiceError as error:
         return _error(error)
-    return _xml(
-        200,
-        f'<ConfirmSubscriptionResponse xmlns="{_XMLNS}"><ConfirmSubscriptionResult><SubscriptionArn>'
-        f"{escape(arn)}</SubscriptionArn></ConfirmSubscriptionResult><ResponseMetadata><RequestId>"
-        f"{uuid.uuid4()}</RequestId></ResponseMetadata></ConfirmSubscriptionResponse>",
-    )
+    result = f"<SubscriptionArn>{escape(arn)}</SubscriptionArn>"
+    return _answer("ConfirmSubscription", f"<ConfirmSubscriptionResult>{result}</ConfirmSubscriptionResult>")
 
 
 @service.route(urls.UNSUBSCRIBE_ROUTE)
@@ -103,11 +108,7 @@ def unsubscribe(app: App, request: HttpRequest) -> HttpResponse:
         return _error(error)
     if tx.enqueued and app.outbox is not None:
         app.outbox.kick()
-    return _xml(
-        200,
-        f'<UnsubscribeResponse xmlns="{_XMLNS}"><ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId>'
-        "</ResponseMetadata></UnsubscribeResponse>",
-    )
+    return _answer("Unsubscribe")
 
 
 @service.route("/_fogbank/sns/sms")

@@ -24,7 +24,6 @@ MESSAGE = "sms-message"
 OPTED_OUT = "sms-opted-out"
 ATTRIBUTES = "sms-attributes"
 E164 = re.compile(r"^\+?[1-9]\d{1,14}$")
-PAGE = 100
 _SMS_ATTRIBUTES = frozenset(
     {
         "MonthlySpendLimit",
@@ -139,13 +138,8 @@ def check_opted_out(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
 @service.handler("ListPhoneNumbersOptedOut")
 def list_opted_out(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     assert ctx.tx is not None
-    found = ctx.tx.list_docs(
-        store.SERVICE, OPTED_OUT, ctx.account, "", after=request.get("nextToken"), limit=PAGE + 1
-    )
-    result: dict[str, Any] = {"phoneNumbers": [doc["PhoneNumber"] for _, doc in found[:PAGE]]}
-    if len(found) > PAGE:
-        result["nextToken"] = found[PAGE - 1][0]
-    return result
+    numbers, token = store.page(ctx.tx, OPTED_OUT, ctx.account, "", request.get("nextToken"))
+    return store.listing("phoneNumbers", [doc["PhoneNumber"] for doc in numbers], token, "nextToken")
 
 
 @service.handler("OptInPhoneNumber")

@@ -169,16 +169,11 @@ def _limit(request: dict[str, Any], maximum: int) -> int:
 def list_sandbox_numbers(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx = ctx.tx
     assert tx is not None
-    limit = _limit(request, 100)
-    found = tx.list_docs(
-        store.SERVICE, SANDBOX, ctx.account, ctx.region, after=request.get("NextToken"), limit=limit + 1
+    after = request.get("NextToken")
+    found, token = store.page(tx, SANDBOX, ctx.account, ctx.region, after, limit=_limit(request, 100))
+    return store.listing(
+        "PhoneNumbers", [{"PhoneNumber": e["PhoneNumber"], "Status": e["Status"]} for e in found], token
     )
-    result: dict[str, Any] = {
-        "PhoneNumbers": [{"PhoneNumber": e["PhoneNumber"], "Status": e["Status"]} for _, e in found[:limit]]
-    }
-    if len(found) > limit:
-        result["NextToken"] = found[limit - 1][0]
-    return result
 
 
 @service.handler("GetSMSSandboxAccountStatus")
@@ -216,12 +211,7 @@ def list_origination_numbers(ctx: Context, request: dict[str, Any]) -> dict[str,
 
     tx = ctx.tx
     assert tx is not None
-    limit = _limit(request, 30)
-    found = tx.list_docs(
-        store.SERVICE, ORIGINATION, ctx.account, ctx.region, after=request.get("NextToken"), limit=limit + 1
-    )
-    numbers = [{**e, "CreatedAt": datetime.fromtimestamp(e["CreatedAt"], UTC)} for _, e in found[:limit]]
-    result: dict[str, Any] = {"PhoneNumbers": numbers}
-    if len(found) > limit:
-        result["NextToken"] = found[limit - 1][0]
-    return result
+    after = request.get("NextToken")
+    found, token = store.page(tx, ORIGINATION, ctx.account, ctx.region, after, limit=_limit(request, 30))
+    numbers = [{**e, "CreatedAt": datetime.fromtimestamp(e["CreatedAt"], UTC)} for e in found]
+    return store.listing("PhoneNumbers", numbers, token)

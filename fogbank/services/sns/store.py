@@ -43,7 +43,14 @@ __all__ = [
     "parse_topic_arn",
     "subscription_of",
     "topic_arn",
+    "PAGE",
+    "page",
+    "listing",
+    "set_attribute",
+    "save_topic",
 ]
+
+PAGE = 100  # SNS's lists return at most 100 at a time
 
 SERVICE = "sns"
 TOPIC = "topic"
@@ -122,3 +129,41 @@ def index_owned(tx: Transaction, sub: dict[str, Any]) -> None:
 def unindex_owned(tx: Transaction, sub: dict[str, Any]) -> None:
     region, key = _owned_key(sub["SubscriptionArn"])
     tx.delete_doc(SERVICE, OWNED, sub["Owner"], region, key)
+
+
+def page(
+    tx: Transaction,
+    kind: str,
+    account: str,
+    region: str,
+    after: str | None,
+    *,
+    prefix: str = "",
+    limit: int = PAGE,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of a kind's documents in key order, and the token of the next page (None on the last)."""
+    found = tx.list_docs(SERVICE, kind, account, region, prefix=prefix, after=after, limit=limit + 1)
+    return [doc for _, doc in found[:limit]], found[limit - 1][0] if len(found) > limit else None
+
+
+def listing(
+    member: str, items: list[Any], token: str | None, token_member: str = "NextToken"
+) -> dict[str, Any]:
+    """A List* answer: the page's items, and the token of the next page when there is one."""
+    result: dict[str, Any] = {member: items}
+    if token is not None:
+        result[token_member] = token
+    return result
+
+
+def set_attribute(attributes: dict[str, str], name: str, value: str, clearable: tuple[str, ...]) -> None:
+    """Set one attribute of a topic or subscription; an empty value removes one AWS clears that way."""
+    if value == "" and name in clearable:
+        attributes.pop(name, None)
+    else:
+        attributes[name] = value
+
+
+def save_topic(tx: Transaction, topic: dict[str, Any]) -> None:
+    region, account, name = parse_topic_arn(topic["TopicArn"])
+    tx.put_doc(SERVICE, TOPIC, account, region, name, topic)

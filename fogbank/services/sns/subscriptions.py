@@ -27,7 +27,6 @@ __all__ = ["confirm", "unsubscribe", "PROTOCOLS", "TOKEN_SECONDS"]
 PROTOCOLS = ("http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose")
 _CONFIRMED_AT_ONCE = frozenset({"sqs", "lambda", "firehose", "sms", "application"})
 TOKEN_SECONDS = 3 * 86400
-PAGE = 100
 _SETTABLE = frozenset(
     {
         "DeliveryPolicy",
@@ -247,30 +246,19 @@ def _listed(sub: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _page(found: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    result: dict[str, Any] = {"Subscriptions": [_listed(sub) for _, sub in found[:PAGE]]}
-    if len(found) > PAGE:
-        result["NextToken"] = found[PAGE - 1][0]
-    return result
-
-
 @service.handler("ListSubscriptions")
 def list_subscriptions(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     """The requester's subscriptions (the ones its account made), whoever owns their topics."""
     tx = ctx.tx
     assert tx is not None
-    after = request.get("NextToken")
-    owned = tx.list_docs(store.SERVICE, store.OWNED, ctx.account, ctx.region, after=after, limit=PAGE + 1)
+    owned, token = store.page(tx, store.OWNED, ctx.account, ctx.region, request.get("NextToken"))
     listed = []
-    for _, ref in owned[:PAGE]:
+    for ref in owned:
         region, account, sub_key = store.sub_key(ref["SubscriptionArn"])
         sub = tx.get_doc(store.SERVICE, store.SUB, account, region, sub_key)
         if sub is not None:  # the index changes with the subscription, in the same transaction
             listed.append(_listed(sub))
-    result: dict[str, Any] = {"Subscriptions": listed}
-    if len(owned) > PAGE:
-        result["NextToken"] = owned[PAGE - 1][0]
-    return result
+    return store.listing("Subscriptions", listed, token)
 
 
 @service.handler("ListSubscriptionsByTopic")
@@ -279,12 +267,8 @@ def list_subscriptions_by_topic(ctx: Context, request: dict[str, Any]) -> dict[s
     assert tx is not None
     topic = store.topic_of(tx, request["TopicArn"])
     region, account, name = store.parse_topic_arn(topic["TopicArn"])
-    after = request.get("NextToken")
-    return _page(
-        tx.list_docs(
-            store.SERVICE, store.SUB, account, region, prefix=name + ":", after=after, limit=PAGE + 1
-        )
-    )
+    subs, token = store.page(tx, store.SUB, account, region, request.get("NextToken"), prefix=name + ":")
+    return store.listing("Subscriptions", [_listed(sub) for sub in subs], token)
 
 
 @service.handler("GetSubscriptionAttributes")
@@ -332,10 +316,9 @@ def set_subscription_attributes(ctx: Context, request: dict[str, Any]) -> dict[s
     value = request.get("AttributeValue") or ""
     kept = check_attribute(name, value, sub["Protocol"])
     attributes = dict(sub["Attributes"])
-    if kept == "" and name in ("FilterPolicy", "RedrivePolicy", "DeliveryPolicy", "ReplayPolicy"):
-        attributes.pop(name, None)
-    else:
-        attributes[name] = kept
+    store.set_attribute(
+        attributes, name, kept, ("FilterPolicy", "RedrivePolicy", "DeliveryPolicy", "ReplayPolicy")
+    )
     _check_filter(attributes)
     sub["Attributes"] = attributes
     region, account, key = store.sub_key(sub["SubscriptionArn"])

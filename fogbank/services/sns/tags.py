@@ -27,7 +27,7 @@ def _limit() -> ServiceError:
     )
 
 
-def _topic(ctx: Context, arn: str) -> tuple[dict[str, Any], tuple[str, str, str]]:
+def _topic(ctx: Context, arn: str) -> dict[str, Any]:
     tx = ctx.tx
     assert tx is not None
     match = store.TOPIC_ARN.match(arn or "")
@@ -38,12 +38,12 @@ def _topic(ctx: Context, arn: str) -> tuple[dict[str, Any], tuple[str, str, str]
     )
     if topic is None:
         raise ServiceError("ResourceNotFound", "Resource does not exist", 404)
-    return topic, match.groups()  # type: ignore[union-attr]
+    return topic
 
 
 @service.handler("TagResource")
 def tag_resource(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    topic, (region, account, name) = _topic(ctx, request["ResourceArn"])
+    topic = _topic(ctx, request["ResourceArn"])
     new = request["Tags"]
     check(new)
     current = {t["Key"]: t["Value"] for t in topic.get("Tags", [])}
@@ -52,21 +52,21 @@ def tag_resource(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         raise _limit()
     topic["Tags"] = [{"Key": k, "Value": v} for k, v in current.items()]
     assert ctx.tx is not None
-    ctx.tx.put_doc(store.SERVICE, store.TOPIC, account, region, name, topic)
+    store.save_topic(ctx.tx, topic)
     return {}
 
 
 @service.handler("UntagResource")
 def untag_resource(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    topic, (region, account, name) = _topic(ctx, request["ResourceArn"])
+    topic = _topic(ctx, request["ResourceArn"])
     removed = set(request["TagKeys"])
     topic["Tags"] = [t for t in topic.get("Tags", []) if t["Key"] not in removed]
     assert ctx.tx is not None
-    ctx.tx.put_doc(store.SERVICE, store.TOPIC, account, region, name, topic)
+    store.save_topic(ctx.tx, topic)
     return {}
 
 
 @service.handler("ListTagsForResource")
 def list_tags(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    topic, _ = _topic(ctx, request["ResourceArn"])
+    topic = _topic(ctx, request["ResourceArn"])
     return {"Tags": topic.get("Tags", [])}

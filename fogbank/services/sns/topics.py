@@ -19,7 +19,6 @@ __all__ = ["default_policy", "topic_attributes", "SETTABLE"]
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _FIFO_NAME = re.compile(r"^[A-Za-z0-9_-]{1,251}\.fifo$")
-PAGE = 100
 
 _FEEDBACK = tuple(
     f"{protocol}{kind}"
@@ -44,15 +43,7 @@ _FIFO_ONLY = frozenset({"ContentBasedDeduplication", "ArchivePolicy", "FifoThrou
 
 DEFAULT_DELIVERY_POLICY = {
     "http": {
-        "defaultHealthyRetryPolicy": {
-            "minDelayTarget": 20,
-            "maxDelayTarget": 20,
-            "numRetries": 3,
-            "numMaxDelayRetries": 0,
-            "numNoDelayRetries": 0,
-            "numMinDelayRetries": 0,
-            "backoffFunction": "linear",
-        },
+        "defaultHealthyRetryPolicy": delivery_policy.DEFAULT_RETRY_POLICY,
         "disableSubscriptionOverrides": False,
         "defaultRequestPolicy": {"headerContentType": "text/plain; charset=UTF-8"},
     }
@@ -233,12 +224,8 @@ def delete_topic(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
 def list_topics(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx = ctx.tx
     assert tx is not None
-    after = request.get("NextToken")
-    found = tx.list_docs(store.SERVICE, store.TOPIC, ctx.account, ctx.region, after=after, limit=PAGE + 1)
-    result: dict[str, Any] = {"Topics": [{"TopicArn": doc["TopicArn"]} for _, doc in found[:PAGE]]}
-    if len(found) > PAGE:
-        result["NextToken"] = found[PAGE - 1][0]
-    return result
+    topics, token = store.page(tx, store.TOPIC, ctx.account, ctx.region, request.get("NextToken"))
+    return store.listing("Topics", [{"TopicArn": doc["TopicArn"]} for doc in topics], token)
 
 
 @service.handler("GetTopicAttributes")
@@ -259,10 +246,8 @@ def set_topic_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any
     if name == "FifoTopic":
         raise store.invalid("AttributeName")
     kept = check_attribute(name, value, topic.get("Fifo", False))
-    if kept == "" and name in ("Policy", "DeliveryPolicy", "KmsMasterKeyId", "ArchivePolicy"):
-        topic["Attributes"].pop(name, None)
-    else:
-        topic["Attributes"][name] = kept
-    region, account, topic_name = store.parse_topic_arn(topic["TopicArn"])
-    tx.put_doc(store.SERVICE, store.TOPIC, account, region, topic_name, topic)
+    store.set_attribute(
+        topic["Attributes"], name, kept, ("Policy", "DeliveryPolicy", "KmsMasterKeyId", "ArchivePolicy")
+    )
+    store.save_topic(tx, topic)
     return {}

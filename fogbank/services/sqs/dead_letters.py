@@ -1,10 +1,11 @@
 """Dead-letter queues: ListDeadLetterSourceQueues, and message move tasks back out of them.
 
 A move task (StartMessageMoveTask) is a document plus a scheduler job: the job moves the source's
-messages — each to the queue it was dead-lettered from, or to the task's destination — as new
-arrivals there (receive count reset), at most MaxNumberOfMessagesPerSecond per second of fogbank's
-clock, and marks the task COMPLETED when the source is empty; CancelMessageMoveTask stops it between
-runs. A message whose destination no longer exists fails the task, as AWS does.
+messages available to receive (in-flight ones stay) — each to the queue it was dead-lettered from, or
+to the task's destination — as new arrivals there (receive count reset), at most
+MaxNumberOfMessagesPerSecond per second of fogbank's clock, and marks the task COMPLETED when none
+is left; CancelMessageMoveTask stops it between runs. A message whose destination no longer exists
+fails the task, as AWS does.
 """
 
 from __future__ import annotations
@@ -65,12 +66,15 @@ def _handle(source_arn: str, task_id: str) -> str:
     return base64.b64encode(json.dumps({"taskId": task_id, "sourceArn": source_arn}).encode()).decode()
 
 
-def _not_found(parameter: str) -> ServiceError:
-    return ServiceError(
-        "ResourceNotFoundException",
-        f"The resource that you specified for the {parameter} parameter doesn't exist.",
-        404,
-    )
+def _existing(tx: Transaction, arn: str, parameter: str) -> Queue:
+    queue = load_arn(tx, arn)
+    if queue is None:
+        raise ServiceError(
+            "ResourceNotFoundException",
+            f"The resource that you specified for the {parameter} parameter doesn't exist.",
+            404,
+        )
+    return queue
 
 
 def _tasks(tx: Transaction, source: Queue) -> list[dict[str, Any]]:
@@ -81,12 +85,10 @@ def _tasks(tx: Transaction, source: Queue) -> list[dict[str, Any]]:
 @service.handler("StartMessageMoveTask")
 def start_message_move_task(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx = tx_of(ctx)
-    source = load_arn(tx, request["SourceArn"])
-    if source is None:
-        raise _not_found("SourceArn")
+    source = _existing(tx, request["SourceArn"], "SourceArn")
     destination_arn = request.get("DestinationArn")
-    if destination_arn and load_arn(tx, destination_arn) is None:
-        raise _not_found("DestinationArn")
+    if destination_arn:
+        _existing(tx, destination_arn, "DestinationArn")
     rate = request.get("MaxNumberOfMessagesPerSecond")
     if rate is not None and not 1 <= rate <= 500:
         raise invalid_value("MaxNumberOfMessagesPerSecond", rate, "Must be between 1 and 500, if provided.")
@@ -103,13 +105,13 @@ def start_message_move_task(ctx: Context, request: dict[str, Any]) -> dict[str, 
         )
     now = ctx.clock.time()
     task_id = new_message_id()
-    visible, inflight, delayed = store.counts(tx, source.arn, now)
+    visible, _, _ = store.counts(tx, source.arn, now)
     task: dict[str, Any] = {
         "TaskHandle": _handle(source.arn, task_id),
         "Status": _RUNNING,
         "SourceArn": source.arn,
         "ApproximateNumberOfMessagesMoved": 0,
-        "ApproximateNumberOfMessagesToMove": visible + inflight + delayed,
+        "ApproximateNumberOfMessagesToMove": visible,
         "StartedTimestamp": int(now * 1000),
     }
     if destination_arn:
@@ -140,7 +142,8 @@ def move_messages(tx: Transaction, payload: dict[str, Any]) -> None:
         return
     at = payload["at"]
     rate = task.get("MaxNumberOfMessagesPerSecond") or _BATCH
-    rows = store.all_rows(tx, source.arn, rate)
+    # A move task receives from its source as a consumer would: messages in flight or delayed stay.
+    rows = store.available(tx, source.arn, at, rate)
     targets: dict[str, Queue | None] = {}
     for row in rows:
         meta = json.loads(row.meta)
@@ -207,9 +210,7 @@ def cancel_message_move_task(ctx: Context, request: dict[str, Any]) -> dict[str,
 @service.handler("ListMessageMoveTasks")
 def list_message_move_tasks(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx = tx_of(ctx)
-    source = load_arn(tx, request["SourceArn"])
-    if source is None:
-        raise _not_found("SourceArn")
+    source = _existing(tx, request["SourceArn"], "SourceArn")
     limit = request.get("MaxResults")
     if limit is not None and not 1 <= limit <= 10:
         raise invalid_value("MaxResults", limit, "Must be between 1 and 10, if provided.")

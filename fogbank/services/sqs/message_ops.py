@@ -7,7 +7,7 @@ from typing import Any
 from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sqs import receipts, service, store, wake
-from fogbank.services.sqs.batch import check_entries, failure
+from fogbank.services.sqs.batch import each_entry, entries_of
 from fogbank.services.sqs.queues import Queue, queue_of, tx_of
 from fogbank.services.sqs.validation import invalid_value
 
@@ -16,37 +16,43 @@ __all__ = ["delete_message", "change_message_visibility"]
 MAX_VISIBILITY = 43200
 
 
-def _delete(ctx: Context, queue: Queue, handle: str) -> None:
-    seq, _ = receipts.decode(handle, queue.arn)
-    # AWS deletes by an older receive's handle too, and answers success for a message already gone.
-    store.delete(tx_of(ctx), queue.arn, seq)
+def _deletable(ctx: Context, queue: Queue, handle: str, now: float) -> int:
+    """The seq of the message a DeleteMessage handle names.
+
+    A standard queue deletes by an older receive's handle too; a FIFO queue's handle expires with its
+    receive's visibility timeout (or the next receive), and AWS refuses it then. A message already
+    gone is a success either way.
+    """
+    seq, token = receipts.decode(handle, queue.arn)
+    if queue.fifo:
+        row = store.row(tx_of(ctx), queue.arn, seq)
+        if row is not None and (row.receipt != token or row.visible_at <= now):
+            raise invalid_value("ReceiptHandle", handle, "The receipt handle has expired.")
+    return seq
 
 
 @service.handler("DeleteMessage")
 def delete_message(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     queue = queue_of(ctx, request["QueueUrl"])
-    _delete(ctx, queue, request["ReceiptHandle"])
+    seq = _deletable(ctx, queue, request["ReceiptHandle"], ctx.clock.time())
+    store.delete(tx_of(ctx), queue.arn, seq)
     return {}
 
 
 @service.handler("DeleteMessageBatch")
 def delete_message_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     queue = queue_of(ctx, request["QueueUrl"])
-    entries = request.get("Entries") or []
-    check_entries(entries, "DeleteMessageBatchRequestEntry")
-    successful: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
+    entries = entries_of(request, "DeleteMessageBatchRequestEntry")
+    now = ctx.clock.time()
     seqs: list[int] = []
-    for entry in entries:
-        try:
-            seq, _ = receipts.decode(entry["ReceiptHandle"], queue.arn)
-        except ServiceError as error:
-            failed.append(failure(entry["Id"], error))
-            continue
-        seqs.append(seq)
-        successful.append({"Id": entry["Id"]})
+
+    def delete(entry: dict[str, Any]) -> dict[str, Any]:
+        seqs.append(_deletable(ctx, queue, entry["ReceiptHandle"], now))
+        return {}
+
+    answer = each_entry(entries, delete)
     store.delete_many(tx_of(ctx), queue.arn, seqs)
-    return {"Successful": successful, "Failed": failed}
+    return answer
 
 
 def _change(ctx: Context, queue: Queue, handle: str, timeout: int, now: float) -> None:
@@ -87,16 +93,11 @@ def change_message_visibility(ctx: Context, request: dict[str, Any]) -> dict[str
 @service.handler("ChangeMessageVisibilityBatch")
 def change_message_visibility_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     queue = queue_of(ctx, request["QueueUrl"])
-    entries = request.get("Entries") or []
-    check_entries(entries, "ChangeMessageVisibilityBatchRequestEntry")
+    entries = entries_of(request, "ChangeMessageVisibilityBatchRequestEntry")
     now = ctx.clock.time()
-    successful: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
-    for entry in entries:
-        try:
-            _change(ctx, queue, entry["ReceiptHandle"], entry.get("VisibilityTimeout", 0), now)
-        except ServiceError as error:
-            failed.append(failure(entry["Id"], error))
-            continue
-        successful.append({"Id": entry["Id"]})
-    return {"Successful": successful, "Failed": failed}
+
+    def change(entry: dict[str, Any]) -> dict[str, Any]:
+        _change(ctx, queue, entry["ReceiptHandle"], entry.get("VisibilityTimeout", 0), now)
+        return {}
+
+    return each_entry(entries, change)

@@ -136,9 +136,15 @@ def set_queue_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any
     settled = attributes.settle(
         tx, queue.account, queue.region, given, fifo=queue.fifo, creating=False, queue_arn=queue.arn
     )
+    retention = queue.int_attribute("MessageRetentionPeriod")
     attributes.apply(queue, settled)
     queue.modified = ctx.clock.time()
     save(tx, queue)
+    # AWS applies a new retention period to the messages already in the queue too (a shorter one
+    # expires those now older than it), so every message's deadline moves with the period.
+    change = queue.int_attribute("MessageRetentionPeriod") - retention
+    if change:
+        store.shift_expiry(tx, queue.arn, change)
     return {}
 
 

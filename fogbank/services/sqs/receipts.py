@@ -1,8 +1,9 @@
 """Receipt handles: which message of which queue, and which receive of it.
 
 A handle carries the queue ARN, the message's seq and the token of the receive that issued it. A
-later receive gives the message a new token, so an old handle still names the message (DeleteMessage
-deletes it, as AWS does) but no longer its current receive (ChangeMessageVisibility refuses it).
+later receive gives the message a new token, so an old handle still names the message (a standard
+queue's DeleteMessage deletes by it, as AWS does) but no longer its current receive
+(ChangeMessageVisibility, and a FIFO queue's DeleteMessage, refuse it).
 """
 
 from __future__ import annotations

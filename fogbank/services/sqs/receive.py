@@ -6,7 +6,8 @@ message in flight, so each group is received in order and one batch at a time â€
 for the visibility timeout under a new receipt handle, and counts the receive. A message whose receive
 would exceed the RedrivePolicy's maxReceiveCount moves to the dead-letter queue instead, as AWS does.
 Messages past their retention are deleted when met. A FIFO receive retried with the same
-ReceiveRequestAttemptId within 5 minutes returns the same messages under the same receipt handles.
+ReceiveRequestAttemptId within 5 minutes returns the same messages under the same receipt handles;
+a scheduler job forgets the attempt id when its 5 minutes end.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import base64
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from fogbank.services.sqs import receipts, store, wake
+from fogbank.scheduler import schedule
+from fogbank.services.sqs import receipts, service, store, wake
 from fogbank.services.sqs.digests import md5_of_attributes, md5_of_body
 from fogbank.services.sqs.enqueue import DEDUP_WINDOW, sequence_number
 from fogbank.services.sqs.queues import SERVICE, Queue, load_arn
@@ -28,6 +31,7 @@ __all__ = ["Want", "attempt"]
 
 _SCAN = 100
 ATTEMPT = "receive-attempt"
+FORGET_JOB = "sqs.forget-attempt"
 _SYSTEM = (
     "SenderId",
     "SentTimestamp",
@@ -79,13 +83,15 @@ def attempt(
     store.mark_received(tx, arn, received)
     if retried:
         handles = [[seq, token] for _, _, token, seq in received]
-        tx.put_doc(
-            SERVICE,
-            ATTEMPT,
-            queue.account,
-            queue.region,
-            _attempt_key(queue, want),
-            {"At": now, "Handles": handles},
+        key = _attempt_key(queue, want)
+        tx.put_doc(SERVICE, ATTEMPT, queue.account, queue.region, key, {"At": now, "Handles": handles})
+        # The attempt id means nothing after its window: a job forgets it then.
+        schedule(
+            tx,
+            FORGET_JOB,
+            f"{queue.arn}|{key}",
+            datetime.fromtimestamp(now + DEDUP_WINDOW, UTC),
+            {"account": queue.account, "region": queue.region, "key": key, "at": now},
         )
     if want.visibility == 0:
         tx.after_commit(lambda: wake.signal(arn))
@@ -94,6 +100,14 @@ def attempt(
 
 def _attempt_key(queue: Queue, want: Want) -> str:
     return f"{queue.name}/{want.attempt_id}"
+
+
+@service.job("forget-attempt")
+def forget_attempt(tx: Transaction, payload: dict[str, Any]) -> None:
+    """Drop a ReceiveRequestAttemptId whose 5 minutes have passed, unless a later attempt renewed it."""
+    doc = tx.get_doc(SERVICE, ATTEMPT, payload["account"], payload["region"], payload["key"])
+    if doc is not None and doc["At"] <= payload["at"]:
+        tx.delete_doc(SERVICE, ATTEMPT, payload["account"], payload["region"], payload["key"])
 
 
 def _retry(tx: Transaction, now: float, queue: Queue, want: Want) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sqs import service
-from fogbank.services.sqs.batch import check_entries, failure
+from fogbank.services.sqs.batch import each_entry, entries_of
 from fogbank.services.sqs.enqueue import Sent, enqueue
 from fogbank.services.sqs.queues import Queue, queue_of, tx_of
 from fogbank.services.sqs.validation import message_size
@@ -51,8 +51,7 @@ def send_message(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
 @service.handler("SendMessageBatch")
 def send_message_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     queue = queue_of(ctx, request["QueueUrl"])
-    entries = request.get("Entries") or []
-    check_entries(entries, "SendMessageBatchRequestEntry")
+    entries = entries_of(request, "SendMessageBatchRequestEntry")
     limit = queue.int_attribute("MaximumMessageSize")
     total = sum(message_size(e.get("MessageBody", ""), e.get("MessageAttributes")) for e in entries)
     if total > limit:
@@ -62,13 +61,4 @@ def send_message_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
             400,
         )
     now = ctx.clock.time()
-    successful: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
-    for entry in entries:
-        try:
-            sent = _send(ctx, queue, entry, now)
-        except ServiceError as error:
-            failed.append(failure(entry["Id"], error))
-            continue
-        successful.append({"Id": entry["Id"], **_result(sent)})
-    return {"Successful": successful, "Failed": failed}
+    return each_entry(entries, lambda entry: _result(_send(ctx, queue, entry, now)))

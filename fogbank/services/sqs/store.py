@@ -30,7 +30,8 @@ __all__ = [
     "purge",
     "drop_queue",
     "move",
-    "all_rows",
+    "available",
+    "shift_expiry",
     "find_dedup",
     "forget_dedup",
     "put_dedup",
@@ -182,12 +183,20 @@ def move(
     )
 
 
-def all_rows(tx: Transaction, queue: str, limit: int) -> list[Row]:
+def available(tx: Transaction, queue: str, now: float, limit: int) -> list[Row]:
+    """The messages a receive could return now (neither in flight, delayed nor expired), oldest first."""
     return _rows(
         tx.execute(
-            f"SELECT {_COLUMNS} FROM sqs_messages WHERE queue = ? ORDER BY seq LIMIT ?", (queue, limit)
+            f"SELECT {_COLUMNS} FROM sqs_messages WHERE queue = ? AND visible_at <= ? AND expires_at > ? "
+            "ORDER BY seq LIMIT ?",
+            (queue, now, now, limit),
         )
     )
+
+
+def shift_expiry(tx: Transaction, queue: str, seconds: float) -> None:
+    """Move every message's retention deadline by `seconds` (the queue's MessageRetentionPeriod changed)."""
+    tx.execute("UPDATE sqs_messages SET expires_at = expires_at + ? WHERE queue = ?", (seconds, queue))
 
 
 def find_dedup(tx: Transaction, queue: str, scope: str, dedup_id: str, now: float) -> tuple[str, int] | None:

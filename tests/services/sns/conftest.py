@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from tests.scenarios.iam_helpers import new_account
+from tests.services.sns.http_endpoint import Endpoint
 
 
 @pytest.fixture
@@ -26,6 +27,14 @@ def sns(client: Callable[..., Any], account: str) -> Any:
 @pytest.fixture
 def sqs(client: Callable[..., Any], account: str) -> Any:
     return client("sqs", aws_access_key_id=account)
+
+
+@pytest.fixture
+def endpoint() -> Iterator[Endpoint]:
+    """An HTTP subscriber on loopback, closed after the test."""
+    made = Endpoint()
+    yield made
+    made.close()
 
 
 @pytest.fixture

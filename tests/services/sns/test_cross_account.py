@@ -107,3 +107,20 @@ def test_list_subscriptions_shows_the_requesters_subscriptions(
     other_sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
     sns.delete_topic(TopicArn=topic)
     assert other_sns.list_subscriptions()["Subscriptions"] == []
+
+
+def test_queue_of_another_account_needs_its_policy_to_allow_the_topic(
+    sns: Any, topic: str, other: tuple[Any, Any, str]
+) -> None:
+    other_sns, other_sqs, account = other
+    sns.add_permission(TopicArn=topic, Label="subscribers", AWSAccountId=[account], ActionName=["Subscribe"])
+    open_url, open_arn = _queue(other_sqs)
+    closed_url, closed_arn = _queue(other_sqs)
+    _open_to(other_sqs, open_url, open_arn, topic)
+    for arn in (open_arn, closed_arn):  # the queues' owner subscribes them: no confirmation needed
+        other_sns.subscribe(
+            TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"}
+        )
+    sns.publish(TopicArn=topic, Message="across accounts")
+    assert [m["Body"] for m in _drain(other_sqs, open_url)] == ["across accounts"]
+    assert _drain(other_sqs, closed_url) == []

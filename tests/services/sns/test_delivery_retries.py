@@ -9,10 +9,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from fogbank.services.sns.delivery_policy import DEFAULT_RETRY_POLICY, delays
-from tests.services.sns.test_http import Endpoint, _when_due, endpoint  # noqa: F401 - the fixture
+from tests.services.sns.http_endpoint import Endpoint, when_due
 
 
-def _confirmed(sns: Any, topic: str, endpoint: Endpoint, **attributes: str) -> str:  # noqa: F811
+def _confirmed(sns: Any, topic: str, endpoint: Endpoint, **attributes: str) -> str:
     arn = sns.subscribe(
         TopicArn=topic,
         Protocol="http",
@@ -27,6 +27,28 @@ def _confirmed(sns: Any, topic: str, endpoint: Endpoint, **attributes: str) -> s
 
 def _policy(**retry: Any) -> str:
     return json.dumps({"healthyRetryPolicy": {**DEFAULT_RETRY_POLICY, **retry}})
+
+
+def _with_dead_letter_queue(sns: Any, sqs: Any, endpoint: Endpoint, name: str) -> tuple[str, str]:
+    """A topic with a confirmed HTTP subscription dead-lettering to a new queue: (topic, queue URL)."""
+    topic = sns.create_topic(Name=name)["TopicArn"]
+    dlq = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    _confirmed(sns, topic, endpoint, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn}))
+    return topic, dlq
+
+
+def _unreachable(sns: Any, topic: str) -> str:
+    """A pending HTTP subscription to a port nothing listens on."""
+    return sns.subscribe(
+        TopicArn=topic, Protocol="http", Endpoint="http://127.0.0.1:9/x", ReturnSubscriptionArn=True
+    )["SubscriptionArn"]
+
+
+def _effective(sns: Any, arn: str) -> dict[str, Any]:
+    return json.loads(
+        sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["EffectiveDeliveryPolicy"]
+    )
 
 
 def test_delays_follow_the_four_phases() -> None:
@@ -48,28 +70,23 @@ def test_delays_follow_the_four_phases() -> None:
 
 
 def test_http_endpoint_gets_the_message_after_its_failures_are_retried(
-    private_sns: Any,
-    endpoint: Endpoint,  # noqa: F811
+    private_sns: Any, endpoint: Endpoint
 ) -> None:
     sns, _, advance = private_sns
     topic = sns.create_topic(Name="flaky")["TopicArn"]
     _confirmed(sns, topic, endpoint, DeliveryPolicy=_policy(numRetries=5, minDelayTarget=5, maxDelayTarget=5))
     endpoint.failures = 3
     message_id = sns.publish(TopicArn=topic, Message="third time lucky")["MessageId"]
-    headers, notification = _when_due(advance, endpoint)
+    headers, notification = when_due(advance, endpoint)
     assert (notification["Message"], headers["x-amz-sns-message-id"]) == ("third time lucky", message_id)
     assert endpoint.refused == 3
 
 
 def test_undeliverable_message_goes_to_the_dead_letter_queue_after_the_retries(
-    private_sns: Any,
-    endpoint: Endpoint,  # noqa: F811
+    private_sns: Any, endpoint: Endpoint
 ) -> None:
     sns, sqs, advance = private_sns
-    topic = sns.create_topic(Name="down")["TopicArn"]
-    dlq = sqs.create_queue(QueueName="sns-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    _confirmed(sns, topic, endpoint, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn}))
+    topic, dlq = _with_dead_letter_queue(sns, sqs, endpoint, "down")
     endpoint.failures = 1000
     message_id = sns.publish(TopicArn=topic, Message="nobody home", Subject="s")["MessageId"]
     for _ in range(40):
@@ -85,14 +102,10 @@ def test_undeliverable_message_goes_to_the_dead_letter_queue_after_the_retries(
 
 
 def test_a_client_error_is_not_retried_and_goes_to_the_dead_letter_queue(
-    private_sns: Any,
-    endpoint: Endpoint,  # noqa: F811
+    private_sns: Any, endpoint: Endpoint
 ) -> None:
     sns, sqs, _ = private_sns
-    topic = sns.create_topic(Name="refusing")["TopicArn"]
-    dlq = sqs.create_queue(QueueName="refused")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    _confirmed(sns, topic, endpoint, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn}))
+    topic, dlq = _with_dead_letter_queue(sns, sqs, endpoint, "refusing")
     endpoint.failures, endpoint.failure_status = 1000, 403
     sns.publish(TopicArn=topic, Message="forbidden")
     got = sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=10)["Messages"]  # the scheduler's next tick
@@ -101,8 +114,7 @@ def test_a_client_error_is_not_retried_and_goes_to_the_dead_letter_queue(
 
 
 def test_without_a_dead_letter_queue_the_message_is_dropped_after_the_retries(
-    private_sns: Any,
-    endpoint: Endpoint,  # noqa: F811
+    private_sns: Any, endpoint: Endpoint
 ) -> None:
     sns, _, _ = private_sns
     topic = sns.create_topic(Name="gone")["TopicArn"]
@@ -121,28 +133,18 @@ def test_topic_policy_applies_unless_the_subscription_overrides_it(sns: Any, top
     sns.set_topic_attributes(
         TopicArn=topic, AttributeName="DeliveryPolicy", AttributeValue=json.dumps(topic_policy)
     )
-    arn = sns.subscribe(
-        TopicArn=topic, Protocol="http", Endpoint="http://127.0.0.1:9/x", ReturnSubscriptionArn=True
-    )["SubscriptionArn"]
-    effective = json.loads(
-        sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["EffectiveDeliveryPolicy"]
-    )
-    assert effective["healthyRetryPolicy"] == {**DEFAULT_RETRY_POLICY, "numRetries": 7, "minDelayTarget": 5}
+    arn = _unreachable(sns, topic)
+    expected = {**DEFAULT_RETRY_POLICY, "numRetries": 7, "minDelayTarget": 5}
+    assert _effective(sns, arn)["healthyRetryPolicy"] == expected
     sns.set_subscription_attributes(
         SubscriptionArn=arn, AttributeName="DeliveryPolicy", AttributeValue=_policy(numRetries=2)
     )
-    effective = json.loads(
-        sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["EffectiveDeliveryPolicy"]
-    )
-    assert effective["healthyRetryPolicy"]["numRetries"] == 2
+    assert _effective(sns, arn)["healthyRetryPolicy"]["numRetries"] == 2
     topic_policy["http"]["disableSubscriptionOverrides"] = True
     sns.set_topic_attributes(
         TopicArn=topic, AttributeName="DeliveryPolicy", AttributeValue=json.dumps(topic_policy)
     )
-    effective = json.loads(
-        sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["EffectiveDeliveryPolicy"]
-    )
-    assert effective["healthyRetryPolicy"]["numRetries"] == 7
+    assert _effective(sns, arn)["healthyRetryPolicy"]["numRetries"] == 7
 
 
 @pytest.mark.parametrize(
@@ -157,9 +159,7 @@ def test_topic_policy_applies_unless_the_subscription_overrides_it(sns: Any, top
     ],
 )
 def test_bad_delivery_policies_are_refused(sns: Any, topic: str, retry: dict[str, Any]) -> None:
-    arn = sns.subscribe(
-        TopicArn=topic, Protocol="http", Endpoint="http://127.0.0.1:9/x", ReturnSubscriptionArn=True
-    )["SubscriptionArn"]
+    arn = _unreachable(sns, topic)
     with pytest.raises(ClientError) as excinfo:
         sns.set_subscription_attributes(
             SubscriptionArn=arn, AttributeName="DeliveryPolicy", AttributeValue=_policy(**retry)

@@ -16,6 +16,10 @@ def _queue(sqs: Any, name: str | None = None, **attributes: str) -> tuple[str, s
     return url, arn
 
 
+def _subscribe(sns: Any, topic: str, queue_arn: str, **attributes: str) -> None:
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes=attributes)
+
+
 def _drain(sqs: Any, url: str, **kwargs: Any) -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = []
     while True:
@@ -34,21 +38,19 @@ def test_two_queues_with_attribute_and_body_policies_get_exactly_their_messages(
 ) -> None:
     by_attribute_url, by_attribute = _queue(sqs)
     by_body_url, by_body = _queue(sqs)
-    sns.subscribe(
-        TopicArn=topic,
-        Protocol="sqs",
-        Endpoint=by_attribute,
-        Attributes={"FilterPolicy": json.dumps({"store": ["north"], "price": [{"numeric": [">=", 100]}]})},
+    _subscribe(
+        sns,
+        topic,
+        by_attribute,
+        FilterPolicy=json.dumps({"store": ["north"], "price": [{"numeric": [">=", 100]}]}),
     )
-    sns.subscribe(
-        TopicArn=topic,
-        Protocol="sqs",
-        Endpoint=by_body,
-        Attributes={
-            "FilterPolicy": json.dumps({"order": {"kind": [{"prefix": "book"}]}}),
-            "FilterPolicyScope": "MessageBody",
-            "RawMessageDelivery": "true",
-        },
+    _subscribe(
+        sns,
+        topic,
+        by_body,
+        FilterPolicy=json.dumps({"order": {"kind": [{"prefix": "book"}]}}),
+        FilterPolicyScope="MessageBody",
+        RawMessageDelivery="true",
     )
 
     def attrs(store: str, price: str) -> dict[str, Any]:
@@ -89,7 +91,7 @@ def test_unfiltered_subscription_gets_every_message_and_json_structure(
     sns: Any, sqs: Any, topic: str
 ) -> None:
     url, arn = _queue(sqs)
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    _subscribe(sns, topic, arn, RawMessageDelivery="true")
     sns.publish(TopicArn=topic, Message="one")
     sns.publish(
         TopicArn=topic, MessageStructure="json", Message=json.dumps({"default": "fallback", "sqs": "for sqs"})
@@ -103,12 +105,7 @@ def test_subscription_dead_letter_queue_takes_what_cannot_be_delivered(
 ) -> None:
     gone_url, gone = _queue(sqs)
     dlq_url, dlq = _queue(sqs)
-    sns.subscribe(
-        TopicArn=topic,
-        Protocol="sqs",
-        Endpoint=gone,
-        Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq})},
-    )
+    _subscribe(sns, topic, gone, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq}))
     sqs.delete_queue(QueueUrl=gone_url)
     sns.publish(TopicArn=topic, Message="lost")
     assert [json.loads(m["Body"])["Message"] for m in _drain(sqs, dlq_url)] == ["lost"]
@@ -117,7 +114,7 @@ def test_subscription_dead_letter_queue_takes_what_cannot_be_delivered(
 def test_fifo_topic_to_fifo_queue_keeps_order_and_deduplicates(sns: Any, sqs: Any) -> None:
     topic = sns.create_topic(Name="orders.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
     url, arn = _queue(sqs, "orders.fifo", FifoQueue="true")
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    _subscribe(sns, topic, arn, RawMessageDelivery="true")
     first = sns.publish(TopicArn=topic, Message="a", MessageGroupId="g", MessageDeduplicationId="1")
     assert first["SequenceNumber"]
     again = sns.publish(TopicArn=topic, Message="a again", MessageGroupId="g", MessageDeduplicationId="1")
@@ -142,7 +139,7 @@ def test_fifo_deduplication_window_follows_the_clock(private_sns: Any) -> None:
         Name="d.fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"}
     )["TopicArn"]
     url, arn = _queue(sqs, "d.fifo", FifoQueue="true")
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    _subscribe(sns, topic, arn, RawMessageDelivery="true")
     sns.publish(TopicArn=topic, Message="same", MessageGroupId="g")
     sns.publish(TopicArn=topic, Message="same", MessageGroupId="g")
     assert len(_drain(sqs, url)) == 1
@@ -153,7 +150,7 @@ def test_fifo_deduplication_window_follows_the_clock(private_sns: Any) -> None:
 
 def test_publish_batch(sns: Any, sqs: Any, topic: str) -> None:
     url, arn = _queue(sqs)
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    _subscribe(sns, topic, arn, RawMessageDelivery="true")
     result = sns.publish_batch(
         TopicArn=topic,
         PublishBatchRequestEntries=[
@@ -221,39 +218,6 @@ def test_publish_validation(sns: Any, topic: str) -> None:
     assert sns.publish(TopicArn=topic, Message="x" * 262144)["MessageId"]
 
 
-def test_queue_of_another_account_needs_its_policy_to_allow_the_topic(
-    client: Any, sns: Any, topic: str
-) -> None:
-    from tests.scenarios.iam_helpers import new_account
-
-    other = new_account()
-    other_sqs = client("sqs", aws_access_key_id=other)
-    other_sns = client("sns", aws_access_key_id=other)
-    sns.add_permission(TopicArn=topic, Label="subscribers", AWSAccountId=[other], ActionName=["Subscribe"])
-    open_url, open_arn = _queue(other_sqs)
-    closed_url, closed_arn = _queue(other_sqs)
-    allow = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "sns.amazonaws.com"},
-                "Action": "sqs:SendMessage",
-                "Resource": open_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": topic}},
-            }
-        ],
-    }
-    other_sqs.set_queue_attributes(QueueUrl=open_url, Attributes={"Policy": json.dumps(allow)})
-    for arn in (open_arn, closed_arn):  # the queues' owner subscribes them: no confirmation needed
-        other_sns.subscribe(
-            TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"}
-        )
-    sns.publish(TopicArn=topic, Message="across accounts")
-    assert [m["Body"] for m in _drain(other_sqs, open_url)] == ["across accounts"]
-    assert _drain(other_sqs, closed_url) == []
-
-
 @pytest.mark.parametrize(("scope", "delivered"), [("Topic", ["a"]), ("MessageGroup", ["a", "b"])])
 def test_deduplication_scope(sns: Any, sqs: Any, scope: str, delivered: list[str]) -> None:
     attributes = {"FifoTopic": "true", "FifoThroughputScope": scope}
@@ -266,7 +230,7 @@ def test_deduplication_scope(sns: Any, sqs: Any, scope: str, delivered: list[str
         DeduplicationScope="messageGroup",
         FifoThroughputLimit="perMessageGroupId",
     )
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    _subscribe(sns, topic, arn, RawMessageDelivery="true")
     sns.publish(TopicArn=topic, Message="a", MessageGroupId="g1", MessageDeduplicationId="same")
     sns.publish(TopicArn=topic, Message="b", MessageGroupId="g2", MessageDeduplicationId="same")
     assert sorted(m["Body"] for m in _drain(sqs, url)) == delivered

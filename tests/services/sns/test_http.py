@@ -3,88 +3,28 @@
 from __future__ import annotations
 
 import base64
-import json
-import queue
-import threading
 import urllib.request
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-SIGNED = {
-    "Notification": ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"),
-    "SubscriptionConfirmation": (
-        "Message",
-        "MessageId",
-        "SubscribeURL",
-        "Timestamp",
-        "Token",
-        "TopicArn",
-        "Type",
-    ),
-    "UnsubscribeConfirmation": (
-        "Message",
-        "MessageId",
-        "SubscribeURL",
-        "Timestamp",
-        "Token",
-        "TopicArn",
-        "Type",
-    ),
-}
+from tests.services.sns.http_endpoint import Endpoint, when_due
 
 
-class Endpoint:
-    """A subscriber on loopback: every POST lands in `received`; the first `failures` POSTs get a
-    `failure_status` (500) and land in `refusals`."""
-
-    def __init__(self) -> None:
-        self.received: queue.Queue[tuple[dict[str, str], bytes]] = queue.Queue()
-        self.failures = 0
-        self.failure_status = 500
-        self.refused = 0
-        self.refusals: queue.Queue[bytes] = queue.Queue()
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                if endpoint.failures > 0:
-                    endpoint.failures -= 1
-                    endpoint.refused += 1
-                    endpoint.refusals.put(body)
-                    self.send_response(endpoint.failure_status)
-                    self.end_headers()
-                    return
-                endpoint.received.put(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def next(self) -> tuple[dict[str, str], dict[str, Any]]:
-        headers, body = self.received.get(timeout=10)
-        return headers, json.loads(body)
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def endpoint() -> Iterator[Endpoint]:
-    made = Endpoint()
-    yield made
-    made.close()
+def string_to_sign(message: dict[str, Any]) -> bytes:
+    """The string to sign, built independently of fogbank's code from AWS's documented procedure
+    ("Verifying the signatures of Amazon SNS messages"): for a Notification the pairs Message,
+    MessageId, Subject (only if included), Timestamp, TopicArn, Type; for a SubscriptionConfirmation or
+    UnsubscribeConfirmation the pairs Message, MessageId, SubscribeURL, Timestamp, Token, TopicArn,
+    Type; each pair written as the name, a newline, the value, a newline, in that (byte-sorted) order."""
+    if message["Type"] == "Notification":
+        names = ["Message", "MessageId"] + (["Subject"] if "Subject" in message else [])
+        names += ["Timestamp", "TopicArn", "Type"]
+    else:
+        names = ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"]
+    assert names == sorted(names)
+    return b"".join(f"{name}\n{message[name]}\n".encode() for name in names)
 
 
 def verify(message: dict[str, Any]) -> None:
@@ -95,21 +35,9 @@ def verify(message: dict[str, Any]) -> None:
 
     pem = urllib.request.urlopen(message["SigningCertURL"], timeout=5).read()
     key = x509.load_pem_x509_certificate(pem).public_key()
-    text = "".join(f"{name}\n{message[name]}\n" for name in SIGNED[message["Type"]] if name in message)
     algorithm = hashes.SHA256() if message["SignatureVersion"] == "2" else hashes.SHA1()
-    key.verify(base64.b64decode(message["Signature"]), text.encode(), padding.PKCS1v15(), algorithm)  # type: ignore[union-attr]
-
-
-def _when_due(advance: Any, endpoint: Endpoint) -> tuple[dict[str, str], dict[str, Any]]:
-    """The next message, moving fogbank's clock half a minute at a time until a retry delivers it."""
-    for _ in range(40):
-        advance("30s")
-        try:
-            headers, body = endpoint.received.get(timeout=0.5)
-        except queue.Empty:
-            continue
-        return headers, json.loads(body)
-    raise AssertionError("the retry never came")
+    signature = base64.b64decode(message["Signature"])
+    key.verify(signature, string_to_sign(message), padding.PKCS1v15(), algorithm)  # type: ignore[union-attr]
 
 
 def _subscribe(sns: Any, topic: str, endpoint: Endpoint, **kwargs: Any) -> tuple[str, dict[str, Any]]:
@@ -184,7 +112,7 @@ def test_failed_http_delivery_is_retried_when_the_clock_moves(private_sns: Any, 
     sns.confirm_subscription(TopicArn=topic, Token=confirmation["Token"])
     endpoint.failures = 1
     sns.publish(TopicArn=topic, Message="eventually")
-    _, notification = _when_due(advance, endpoint)
+    _, notification = when_due(advance, endpoint)
     assert notification["Message"] == "eventually"
     assert (
         sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["PendingConfirmation"] == "false"

@@ -22,6 +22,24 @@ def receive(sqs: Any, url: str, **kwargs: Any) -> list[dict[str, Any]]:
     return sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0, **kwargs).get("Messages", [])
 
 
+def dead_letter_queue(sqs: Any, make_queue: Any) -> tuple[str, str]:
+    """A queue that another queue dead-letters to (so move tasks may start from it): (URL, ARN)."""
+    dead = make_queue(sqs)
+    dead_arn = arn_of(sqs, dead)
+    make_queue(sqs, RedrivePolicy=json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": 1}))
+    return dead, dead_arn
+
+
+def move_task_reaching(sqs: Any, source_arn: str, status: str) -> dict[str, Any]:
+    """The source's latest move task once the scheduler has taken it to `status`."""
+    for _ in range(100):
+        task = sqs.list_message_move_tasks(SourceArn=source_arn)["Results"][0]
+        if task["Status"] == status:
+            return task
+        time.sleep(0.05)
+    pytest.fail(f"the move task did not reach {status}")
+
+
 def test_message_reappears_after_its_timeout_not_before(csqs: Any, make_queue: Any, advance: Any) -> None:
     url = make_queue(csqs, VisibilityTimeout="60")
     csqs.send_message(QueueUrl=url, MessageBody="x")
@@ -124,15 +142,8 @@ def test_dead_letter_after_max_receive_count_and_move_back(csqs: Any, make_queue
     assert excinfo.value.response["Error"]["Code"] == "InvalidParameterValue"
     handle = csqs.start_message_move_task(SourceArn=dead_arn)["TaskHandle"]
     advance("1s")  # pokes the scheduler
-    tasks: list[dict[str, Any]] = []
-    for _ in range(100):
-        tasks = csqs.list_message_move_tasks(SourceArn=dead_arn)["Results"]
-        if tasks and tasks[0]["Status"] == "COMPLETED":
-            break
-        time.sleep(0.05)
-    assert tasks[0]["Status"] == "COMPLETED"
-    assert tasks[0]["ApproximateNumberOfMessagesMoved"] == 1
-    assert tasks[0]["SourceArn"] == dead_arn
+    task = move_task_reaching(csqs, dead_arn, "COMPLETED")
+    assert (task["ApproximateNumberOfMessagesMoved"], task["SourceArn"]) == (1, dead_arn)
     back = receive(csqs, source, MessageSystemAttributeNames=["ApproximateReceiveCount"])
     assert back[0]["Body"] == "poison"
     assert back[0]["Attributes"]["ApproximateReceiveCount"] == "1"
@@ -142,9 +153,7 @@ def test_dead_letter_after_max_receive_count_and_move_back(csqs: Any, make_queue
 
 
 def test_move_task_to_a_destination_and_cancel(csqs: Any, make_queue: Any, advance: Any) -> None:
-    dead = make_queue(csqs)
-    dead_arn = arn_of(csqs, dead)
-    make_queue(csqs, RedrivePolicy=json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": 1}))
+    dead, dead_arn = dead_letter_queue(csqs, make_queue)
     target = make_queue(csqs)
     csqs.send_message(QueueUrl=dead, MessageBody="x")
     handle = csqs.start_message_move_task(SourceArn=dead_arn, DestinationArn=arn_of(csqs, target))[
@@ -155,12 +164,7 @@ def test_move_task_to_a_destination_and_cancel(csqs: Any, make_queue: Any, advan
     cancelled = csqs.cancel_message_move_task(TaskHandle=handle)
     assert cancelled["ApproximateNumberOfMessagesMoved"] == 0
     advance("1s")
-    for _ in range(100):
-        status = csqs.list_message_move_tasks(SourceArn=dead_arn)["Results"][0]["Status"]
-        if status == "CANCELLED":
-            break
-        time.sleep(0.05)
-    assert status == "CANCELLED"
+    move_task_reaching(csqs, dead_arn, "CANCELLED")
     csqs.start_message_move_task(SourceArn=dead_arn, DestinationArn=arn_of(csqs, target))
     advance("1s")
     for _ in range(100):
