@@ -8,11 +8,13 @@ server.py.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 
 from fogbank import routing, specs
 from fogbank.auth import authenticate as authenticate_request
 from fogbank.auth.decode import decode_body
 from fogbank.authorization import authorize_request
+from fogbank.config import Settings
 from fogbank.context import Context
 from fogbank.errors import ServiceError, not_implemented
 from fogbank.protocols import codec
@@ -66,6 +68,12 @@ def authenticate(ctx: Context) -> None:
 _S3_UPLOADS = frozenset(("PutObject", "UploadPart"))
 
 
+@cache
+def _spool_dir(settings: Settings) -> str:
+    # Settings.spool_dir builds a Path; once per server's settings is enough for every request.
+    return str(settings.spool_dir)
+
+
 def decode(ctx: Context) -> None:
     """Kept on the context: S3 stores the checksums decode verified with the object."""
     # CompleteMultipartUpload's x-amz-checksum-* headers describe the whole object, not its XML body.
@@ -75,7 +83,7 @@ def decode(ctx: Context) -> None:
         ctx.request,
         ctx.signature,
         ctx.secret,
-        str(ctx.settings.spool_dir),
+        _spool_dir(ctx.settings),
         checksum_headers=checksum_headers,
         # An S3 upload's blob address and ETag are hashed in the pass decode makes over the body anyway.
         content_digests=ctx.service_name == "s3" and name in _S3_UPLOADS,
