@@ -47,56 +47,55 @@ def _check_domain(name: str, domain: str | None) -> None:
         )
 
 
-@service.handler("CreateConfigurationSetTrackingOptions")
-def create_configuration_set_tracking_options(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = store.config_set_v1(ctx, request["ConfigurationSetName"])
+def _set_tracking(ctx: Context, request: dict[str, Any], *, create: bool) -> dict[str, Any]:
+    """Create (refused if one is set up) or update (refused if none is) the custom redirect domain."""
+    doc = store.existing_config_set(ctx, request["ConfigurationSetName"], v2=False)
     options = doc.setdefault("options", {})
-    if "TrackingOptions" in options:
+    if create and "TrackingOptions" in options:
         raise _tracking_error(
             "TrackingOptionsAlreadyExistsException",
             doc["name"],
             f"A custom tracking domain is already set up for configuration set {doc['name']}.",
         )
+    if not create and "TrackingOptions" not in options:
+        raise _no_tracking(doc["name"])
     domain = request["TrackingOptions"].get("CustomRedirectDomain")
     _check_domain(doc["name"], domain)
-    options["TrackingOptions"] = {"CustomRedirectDomain": domain}
+    options.setdefault("TrackingOptions", {})["CustomRedirectDomain"] = domain
     store.put_config_set(ctx, doc)
     return {}
+
+
+def _no_tracking(name: str) -> ServiceError:
+    return _tracking_error(
+        "TrackingOptionsDoesNotExistException",
+        name,
+        f"No custom tracking domain is set up for configuration set {name}.",
+    )
+
+
+@service.handler("CreateConfigurationSetTrackingOptions")
+def create_configuration_set_tracking_options(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    return _set_tracking(ctx, request, create=True)
 
 
 @service.handler("UpdateConfigurationSetTrackingOptions")
 def update_configuration_set_tracking_options(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = store.config_set_v1(ctx, request["ConfigurationSetName"])
-    options = doc.setdefault("options", {})
-    if "TrackingOptions" not in options:
-        raise _tracking_error(
-            "TrackingOptionsDoesNotExistException",
-            doc["name"],
-            f"No custom tracking domain is set up for configuration set {doc['name']}.",
-        )
-    domain = request["TrackingOptions"].get("CustomRedirectDomain")
-    _check_domain(doc["name"], domain)
-    options["TrackingOptions"]["CustomRedirectDomain"] = domain
-    store.put_config_set(ctx, doc)
-    return {}
+    return _set_tracking(ctx, request, create=False)
 
 
 @service.handler("DeleteConfigurationSetTrackingOptions")
 def delete_configuration_set_tracking_options(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = store.config_set_v1(ctx, request["ConfigurationSetName"])
+    doc = store.existing_config_set(ctx, request["ConfigurationSetName"], v2=False)
     if doc.get("options", {}).pop("TrackingOptions", None) is None:
-        raise _tracking_error(
-            "TrackingOptionsDoesNotExistException",
-            doc["name"],
-            f"No custom tracking domain is set up for configuration set {doc['name']}.",
-        )
+        raise _no_tracking(doc["name"])
     store.put_config_set(ctx, doc)
     return {}
 
 
 @service.handler("PutConfigurationSetDeliveryOptions")
 def put_configuration_set_delivery_options(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = store.config_set_v1(ctx, request["ConfigurationSetName"])
+    doc = store.existing_config_set(ctx, request["ConfigurationSetName"], v2=False)
     delivery = doc.setdefault("options", {}).setdefault("DeliveryOptions", {})
     delivery["TlsPolicy"] = request.get("DeliveryOptions", {}).get("TlsPolicy", "Optional")
     store.put_config_set(ctx, doc)
@@ -107,7 +106,7 @@ def put_configuration_set_delivery_options(ctx: Context, request: dict[str, Any]
 def update_configuration_set_reputation_metrics_enabled(
     ctx: Context, request: dict[str, Any]
 ) -> dict[str, Any]:
-    doc = store.config_set_v1(ctx, request["ConfigurationSetName"])
+    doc = store.existing_config_set(ctx, request["ConfigurationSetName"], v2=False)
     reputation = doc.setdefault("options", {}).setdefault("ReputationOptions", {})
     reputation["ReputationMetricsEnabled"] = request["Enabled"]
     store.put_config_set(ctx, doc)

@@ -8,8 +8,6 @@ may send one, from a verified address.
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
 from fogbank.errors import ServiceError
@@ -65,24 +63,10 @@ def send(ctx: Context, doc: dict[str, Any], address: str) -> str:
         f"&Identity.IdentityName={address}&Operation=ConfirmVerification"
         f"&SuccessRedirectionURL={doc['SuccessRedirectionURL']}&FailureRedirectionURL={doc['FailureRedirectionURL']}"
     )
-    message = EmailMessage()
-    message["From"] = doc["FromEmailAddress"]
-    message["To"] = address
-    message["Subject"] = doc["TemplateSubject"]
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = f"<{mid}@email.amazonses.com>"
+    message = mailbox.new_message(doc["FromEmailAddress"], address, doc["TemplateSubject"], now, mid)
     message.set_content(f'{doc["TemplateContent"]}\n<p><a href="{link}">{link}</a></p>\n', subtype="html")
-    mailbox.store_sent(
-        store.tx_of(ctx),
-        now,
-        ctx.account,
-        ctx.region,
-        source=doc["FromEmailAddress"],
-        destinations=[address],
-        raw=message.as_bytes(),
-        origin="verification",
-        id=mid,
-    )
+    sent = mailbox.Sent(mid, "verification", doc["FromEmailAddress"], [address])
+    mailbox.keep(ctx, sent, message.as_bytes())
     return mid
 
 
@@ -165,7 +149,7 @@ def list_custom_verification_email_templates(ctx: Context, request: dict[str, An
 def send_custom_verification_email(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     doc = _existing(ctx, request["TemplateName"])
     if request.get("ConfigurationSetName"):
-        store.config_set_v1(ctx, request["ConfigurationSetName"])
+        store.existing_config_set(ctx, request["ConfigurationSetName"], v2=False)
     if store.account_state(store.tx_of(ctx), ctx.account, ctx.region)["sandbox"]:
         raise ServiceError(
             "ProductionAccessNotGranted",

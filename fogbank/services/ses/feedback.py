@@ -8,11 +8,9 @@ mailbox, with the original's headers attached, and do not count against the send
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
-from fogbank.services.ses import mailbox, store
+from fogbank.services.ses import mailbox
 
 if TYPE_CHECKING:
     from fogbank.context import Context
@@ -30,34 +28,19 @@ def forward(
     now = ctx.clock.now()
     report_id = mailbox.message_id(now)
     sender = BOUNCE_SENDER if kind == "Bounce" else COMPLAINT_SENDER
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = f"<{report_id}@email.amazonses.com>"
     if kind == "Bounce":
-        message["Subject"] = "Delivery Status Notification (Failure)"
+        message = mailbox.new_message(sender, to, "Delivery Status Notification (Failure)", now, report_id)
         text = (
             "An error occurred while trying to deliver the mail to the following recipients:\n"
             + "\n".join(recipients)
             + "\n"
         )
     else:
-        message["Subject"] = "Complaint about your message"
+        message = mailbox.new_message(sender, to, "Complaint about your message", now, report_id)
         text = f"A recipient complained about message {message_id}:\n" + "\n".join(recipients) + "\n"
     message.set_content(text)
     headers = original.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0].decode("utf-8", "replace")
     message.add_attachment(
         headers.replace("\r\n", "\n") + "\n", subtype="rfc822-headers", filename="headers.txt"
     )
-    mailbox.store_sent(
-        store.tx_of(ctx),
-        now,
-        ctx.account,
-        ctx.region,
-        source=sender,
-        destinations=[to],
-        raw=message.as_bytes(),
-        origin="feedback",
-        id=report_id,
-    )
+    mailbox.keep(ctx, mailbox.Sent(report_id, "feedback", sender, [to]), message.as_bytes())

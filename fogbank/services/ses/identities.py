@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fogbank.errors import ServiceError
-from fogbank.services.ses import service, store
+from fogbank.services.ses import identity_ops, service, store
 from fogbank.services.ses.paging import page_v1
 from fogbank.services.ses.verification import send_verification_email
 
@@ -90,50 +90,35 @@ def delete_verified_email_address(ctx: Context, request: dict[str, Any]) -> dict
     return {}
 
 
+def _verification_attributes(doc: dict[str, Any]) -> dict[str, Any]:
+    attributes = {"VerificationStatus": "Success"}
+    if "token" in doc:
+        attributes["VerificationToken"] = doc["token"]
+    return attributes
+
+
 @service.handler("GetIdentityVerificationAttributes")
 def get_identity_verification_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for name in request["Identities"]:
-        doc = store.identity(ctx, name)
-        if doc is not None:
-            found[name] = {"VerificationStatus": "Success"}
-            if "token" in doc:
-                found[name]["VerificationToken"] = doc["token"]
+    found = identity_ops.attributes_of(ctx, request["Identities"], _verification_attributes)
     return {"VerificationAttributes": found}
+
+
+def _dkim_attributes(doc: dict[str, Any]) -> dict[str, Any]:
+    if "dkim_tokens" not in doc:
+        return {"DkimEnabled": False, "DkimVerificationStatus": "NotStarted"}
+    return {
+        "DkimEnabled": doc["dkim_enabled"],
+        "DkimVerificationStatus": "Success",
+        "DkimTokens": doc["dkim_tokens"],
+    }
 
 
 @service.handler("GetIdentityDkimAttributes")
 def get_identity_dkim_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for name in request["Identities"]:
-        doc = store.identity(ctx, name)
-        if doc is None:
-            continue
-        if "dkim_tokens" in doc:
-            found[name] = {
-                "DkimEnabled": doc["dkim_enabled"],
-                "DkimVerificationStatus": "Success",
-                "DkimTokens": doc["dkim_tokens"],
-            }
-        else:
-            found[name] = {"DkimEnabled": False, "DkimVerificationStatus": "NotStarted"}
-    return {"DkimAttributes": found}
+    return {"DkimAttributes": identity_ops.attributes_of(ctx, request["Identities"], _dkim_attributes)}
 
 
 @service.handler("SetIdentityDkimEnabled")
 def set_identity_dkim_enabled(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = existing(ctx, request["Identity"])
-    if "dkim_tokens" not in doc:
-        raise ServiceError(
-            "InvalidParameterValue", f"Identity <{request['Identity']}> has no DKIM tokens to sign with.", 400
-        )
-    doc["dkim_enabled"] = request["DkimEnabled"]
-    store.put_identity(ctx, doc)
+    identity_ops.set_dkim_enabled(ctx, request["Identity"], request["DkimEnabled"], v2=False)
     return {}
-
-
-def existing(ctx: Context, name: str) -> dict[str, Any]:
-    doc = store.identity(ctx, name)
-    if doc is None:
-        raise ServiceError("InvalidParameterValue", f"Identity <{name}> does not exist.", 400)
-    return doc

@@ -14,7 +14,6 @@ from fogbank.authorization import ResourcePolicies
 from fogbank.errors import ServiceError
 from fogbank.policy import LabelledPolicy, PolicyError, parse_policy
 from fogbank.services.ses import service, store
-from fogbank.services.ses.identities import existing
 
 if TYPE_CHECKING:
     from fogbank.context import Context
@@ -63,7 +62,7 @@ service.resource_policies(identity_policies)
 
 @service.handler("PutIdentityPolicy")
 def put_identity_policy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = existing(ctx, request["Identity"])
+    doc = store.existing_identity(ctx, request["Identity"], v2=False)
     name = request["PolicyName"]
     problem = check_policy_name(name)
     if problem:
@@ -81,19 +80,21 @@ def put_identity_policy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]
 
 @service.handler("GetIdentityPolicies")
 def get_identity_policies(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = existing(ctx, request["Identity"])
+    doc = store.existing_identity(ctx, request["Identity"], v2=False)
     policies = doc.get("policies", {})
     return {"Policies": {name: policies[name] for name in request["PolicyNames"] if name in policies}}
 
 
 @service.handler("ListIdentityPolicies")
 def list_identity_policies(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    return {"PolicyNames": sorted(existing(ctx, request["Identity"]).get("policies", {}))}
+    return {
+        "PolicyNames": sorted(store.existing_identity(ctx, request["Identity"], v2=False).get("policies", {}))
+    }
 
 
 @service.handler("DeleteIdentityPolicy")
 def delete_identity_policy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = existing(ctx, request["Identity"])
+    doc = store.existing_identity(ctx, request["Identity"], v2=False)
     doc.get("policies", {}).pop(request["PolicyName"], None)
     store.put_identity(ctx, doc)
     return {}

@@ -105,13 +105,13 @@ def messages(app: App, request: HttpRequest) -> HttpResponse:
     assert app.db is not None
     if request.method == "DELETE":
         with app.db.transaction() as tx:
-            return _json(200, {"deleted": mailbox.clear(tx)})
+            return _json(200, {"deleted": mailbox.clear(tx, app.db.blobs)})
     if request.method != "GET":
         return _error(405, "MethodNotAllowed", "Use GET or DELETE.")
     query = parse_qs(request.query)
     source = query.get("source", query.get("email", [None]))[0]
     with app.db.transaction(write=False) as tx:
-        found = mailbox.list_messages(tx, id=query.get("id", [None])[0], source=source)
+        found = mailbox.list_messages(tx, app.db.blobs, id=query.get("id", [None])[0], source=source)
     if query.get("format") == ["localstack"] or request.path.startswith("/_aws/"):
         return _json(200, {"messages": [localstack(stored) for stored in found]})
     return _json(200, [describe(stored, full=False) for stored in found])
@@ -126,12 +126,12 @@ def message(app: App, request: HttpRequest) -> HttpResponse:
     message_id = unquote(request.path.rstrip("/").rsplit("/", 1)[-1])
     if request.method == "DELETE":
         with app.db.transaction() as tx:
-            deleted = mailbox.clear(tx, id=message_id)
+            deleted = mailbox.clear(tx, app.db.blobs, id=message_id)
         return _json(200, {"deleted": deleted}) if deleted else _missing(message_id)
     if request.method != "GET":
         return _error(405, "MethodNotAllowed", "Use GET or DELETE.")
     with app.db.transaction(write=False) as tx:
-        stored = mailbox.get(tx, message_id)
+        stored = mailbox.get(tx, app.db.blobs, message_id)
     if stored is None:
         return _missing(message_id)
     if parse_qs(request.query).get("raw", ["0"])[0] not in ("0", "false", ""):

@@ -18,3 +18,8 @@ CREATE TABLE IF NOT EXISTS ses_messages (
 
 CREATE INDEX IF NOT EXISTS ses_messages_order ON ses_messages (seq);
 CREATE INDEX IF NOT EXISTS ses_messages_sent ON ses_messages (account, region, origin, sent_at);
+
+-- migration: 2
+-- Messages larger than mailbox.INLINE_MAX live in the blob store; `blob` names it and `raw` is empty.
+
+ALTER TABLE ses_messages ADD COLUMN blob TEXT;

@@ -3,8 +3,8 @@
 Checks, in AWS's order: account sending enabled; the configuration set exists (and sends); at most 50
 recipients; the source is a verified identity (the address, or its domain, or the identity named by
 ARN, perhaps another account's under sending authorization); in the sandbox every recipient is
-verified too (the mailbox simulator's addresses always pass); the 24-hour quota. A failed identity
-check is MessageRejected naming every identity that failed.
+verified too (the mailbox simulator's addresses always pass); the 24-hour quota; the sending rate
+(RATE_WINDOW). A failed identity check is MessageRejected naming every identity that failed.
 
 fogbank "delivers" every message: it is kept in the mailbox, a Send event and a Delivery event are
 published, bounces and complaints are mailed back to the return path while the identity forwards
@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from fogbank.errors import ServiceError
-from fogbank.services.ses import events, feedback, mailbox, store
+from fogbank.services.ses import errors, events, feedback, mailbox, store
 from fogbank.services.ses.compose import address_of
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Send",
+    "send_of",
     "check_source",
     "Checked",
     "check",
@@ -45,8 +46,12 @@ __all__ = [
 MAX_RECIPIENTS = 50
 RELAY_TOPIC = "ses.smtp_relay"
 SIMULATOR = "simulator.amazonses.com"
+RATE_EXCEEDED = "Maximum sending rate exceeded."
 SANDBOX_QUOTA = {"Max24HourSend": 200.0, "MaxSendRate": 1.0}
 PRODUCTION_QUOTA = {"Max24HourSend": 50000.0, "MaxSendRate": 14.0}
+# AWS lets a sender exceed MaxSendRate in short bursts but not for long: a send is throttled once the
+# recipients of the last RATE_WINDOW seconds (by fogbank's clock) reach MaxSendRate times the window.
+RATE_WINDOW = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +66,40 @@ class Send:
     tags: dict[str, list[str]] = field(default_factory=dict)
     return_path: str | None = None
     identity_arn: str | None = None  # SourceArn / FromEmailAddressIdentityArn: maybe another account's
+    destination: dict[str, Any] = field(default_factory=dict)  # To/Cc for the headers of a built message
+    reply_to: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class Checked:
     config_set: dict[str, Any] | None
     identity: store.IdentityRef
+
+
+def send_of(
+    request: dict[str, Any],
+    operation: str,
+    source: str,
+    destination: dict[str, Any],
+    tags: tuple[list[dict[str, str]] | None, ...],
+    *,
+    v2: bool,
+    recipients: list[str] | None = None,
+) -> Send:
+    """A send request's Send, whichever API's member names it uses; `recipients` default to the
+    destination's."""
+    return Send(
+        v2=v2,
+        operation=operation,
+        source=source,
+        recipients=recipients_of(destination) if recipients is None else recipients,
+        config_set_name=request.get("ConfigurationSetName"),
+        tags=tags_of(*tags),
+        return_path=request.get("FeedbackForwardingEmailAddress" if v2 else "ReturnPath"),
+        identity_arn=request.get("FromEmailAddressIdentityArn" if v2 else "SourceArn"),
+        destination=destination,
+        reply_to=request.get("ReplyToAddresses", []),
+    )
 
 
 def tags_of(*lists: list[dict[str, str]] | None) -> dict[str, list[str]]:
@@ -104,10 +137,6 @@ def _simulated(address: str) -> str | None:
     return local.split("+", 1)[0].lower()
 
 
-def _bad_request(send: Send, v1_code: str, message: str) -> ServiceError:
-    return ServiceError("BadRequestException" if send.v2 else v1_code, message, 400)
-
-
 def check(ctx: Context, send: Send) -> Checked:
     tx = store.tx_of(ctx)
     account = store.account_state(tx, ctx.account, ctx.region)
@@ -119,14 +148,8 @@ def check(ctx: Context, send: Send) -> Checked:
         )
     config_set = None
     if send.config_set_name:
-        config_set = store.config_set(ctx, send.config_set_name)
-        if config_set is None:
-            if send.v2:
-                raise ServiceError(
-                    "NotFoundException", f"Configuration set <{send.config_set_name}> does not exist.", 404
-                )
-            store.config_set_v1(ctx, send.config_set_name)
-        elif not config_set.get("sending_enabled", True):
+        config_set = store.existing_config_set(ctx, send.config_set_name, v2=send.v2)
+        if not config_set.get("sending_enabled", True):
             raise ServiceError(
                 "SendingPausedException" if send.v2 else "ConfigurationSetSendingPausedException",
                 f"Email sending is disabled for configuration set {send.config_set_name}.",
@@ -134,12 +157,12 @@ def check(ctx: Context, send: Send) -> Checked:
                 fields={} if send.v2 else {"ConfigurationSetName": send.config_set_name},
             )
     if not send.recipients:
-        raise _bad_request(send, "InvalidParameterValue", "The message has no recipients.")
+        raise errors.invalid(send.v2, "InvalidParameterValue", "The message has no recipients.")
     for recipient in send.recipients:
         if "@" not in address_of(recipient):
-            raise _bad_request(send, "InvalidParameterValue", "Missing final '@domain'")
+            raise errors.invalid(send.v2, "InvalidParameterValue", "Missing final '@domain'")
     if len(send.recipients) > MAX_RECIPIENTS:
-        raise _bad_request(send, "InvalidParameterValue", f"Recipient count exceeds {MAX_RECIPIENTS}.")
+        raise errors.invalid(send.v2, "InvalidParameterValue", f"Recipient count exceeds {MAX_RECIPIENTS}.")
     source = address_of(send.source)
     identity = _sending_identity(ctx, send, source)
     failed = [] if identity is not None else [source]
@@ -150,17 +173,28 @@ def check(ctx: Context, send: Send) -> Checked:
                 failed.append(address)
     if failed:
         raise ServiceError("MessageRejected", _unverified(ctx, failed), 400)
-    limits = quota(ctx)
-    if limits["SentLast24Hours"] + len(send.recipients) > limits["Max24HourSend"]:
-        if send.v2:
-            raise ServiceError("LimitExceededException", "Daily message quota exceeded.", 400)
-        raise ServiceError("Throttling", "Daily message quota exceeded.", 400)
+    _check_quota(ctx, send)
     assert identity is not None
     ref, doc = identity
     if config_set is None and doc.get("config_set") and ref.account == ctx.account:
         # The identity's default configuration set applies to sends that name none (a deleted one is skipped).
         config_set = store.config_set(ctx, doc["config_set"])
     return Checked(config_set, ref)
+
+
+def _check_quota(ctx: Context, send: Send) -> None:
+    """The 24-hour quota, then the sending rate: v1's Throttling, v2's LimitExceeded / TooManyRequests."""
+    limits = quota(ctx)
+    if limits["SentLast24Hours"] + len(send.recipients) > limits["Max24HourSend"]:
+        if send.v2:
+            raise ServiceError("LimitExceededException", "Daily message quota exceeded.", 400)
+        raise ServiceError("Throttling", "Daily message quota exceeded.", 400)
+    since = ctx.clock.now() - timedelta(seconds=RATE_WINDOW)
+    recent = mailbox.count_recipients_since(store.tx_of(ctx), ctx.account, ctx.region, since)
+    if recent >= limits["MaxSendRate"] * RATE_WINDOW:
+        if send.v2:
+            raise ServiceError("TooManyRequestsException", RATE_EXCEEDED, 429)
+        raise ServiceError("Throttling", RATE_EXCEEDED, 400)
 
 
 def _sending_identity(
@@ -172,7 +206,9 @@ def _sending_identity(
     if send.identity_arn:
         ref = store.parse_identity_arn(send.identity_arn)
         if ref is None:
-            raise _bad_request(send, "InvalidParameterValue", f"Invalid identity ARN <{send.identity_arn}>.")
+            raise errors.invalid(
+                send.v2, "InvalidParameterValue", f"Invalid identity ARN <{send.identity_arn}>."
+            )
         doc = store.identity_in(store.tx_of(ctx), ref)
         if doc is None or doc["name"].lower() not in (source.lower(), store.domain_of(source)):
             return None
@@ -221,18 +257,10 @@ def deliver(ctx: Context, send: Send, checked: Checked, message_id: str, raw: by
     bounced = [a for a, v in verdicts.items() if v in ("bounce", "suppressionlist")]
     delivered = [a for a, v in verdicts.items() if v not in ("bounce", "suppressionlist")]
     complained = [a for a, v in verdicts.items() if v == "complaint"]
-    mailbox.store_sent(
-        store.tx_of(ctx),
-        now,
-        ctx.account,
-        ctx.region,
-        source=address_of(send.source),
-        destinations=list(verdicts),
-        raw=raw,
-        bounces=len(bounced),
-        complaints=len(complained),
-        id=message_id,
+    sent = mailbox.Sent(
+        message_id, "ses", address_of(send.source), list(verdicts), len(bounced), len(complained)
     )
+    mailbox.keep(ctx, sent, raw)
     mail = _mail(send, checked, message_id, raw)
     events.emit(ctx, mail, "Send", {})
     if delivered:

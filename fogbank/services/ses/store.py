@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from fogbank.errors import ServiceError
+from fogbank.services.ses import errors
 
 if TYPE_CHECKING:
     from fogbank.context import Context
@@ -40,7 +40,8 @@ __all__ = [
     "domain_of",
     "verified_identity_for",
     "config_set",
-    "config_set_v1",
+    "existing_config_set",
+    "existing_identity",
     "put_config_set",
     "put_identity",
     "delete_identity",
@@ -113,6 +114,15 @@ def identity(ctx: Context, name: str) -> dict[str, Any] | None:
     return identity_in(tx_of(ctx), IdentityRef(ctx.account, ctx.region, name))
 
 
+def existing_identity(ctx: Context, name: str, *, v2: bool) -> dict[str, Any]:
+    """The caller's identity `name`, or the API's error for a missing one."""
+    doc = identity(ctx, name)
+    if doc is None:
+        message = f"Email identity {name} does not exist." if v2 else f"Identity <{name}> does not exist."
+        raise errors.missing(v2, "InvalidParameterValue", message)
+    return doc
+
+
 def identities(ctx: Context) -> list[tuple[str, dict[str, Any]]]:
     """(name, document) of every identity, in name order."""
     return [(doc["name"], doc) for _, doc in tx_of(ctx).list_docs(SERVICE, IDENTITY, ctx.account, ctx.region)]
@@ -166,16 +176,12 @@ def put_config_set(ctx: Context, doc: dict[str, Any]) -> None:
     tx_of(ctx).put_doc(SERVICE, CONFIG_SET, ctx.account, ctx.region, doc["name"], doc)
 
 
-def config_set_v1(ctx: Context, name: str) -> dict[str, Any]:
-    """The configuration set, or v1's ConfigurationSetDoesNotExist."""
+def existing_config_set(ctx: Context, name: str, *, v2: bool) -> dict[str, Any]:
+    """The configuration set, or the API's error for a missing one."""
     doc = config_set(ctx, name)
     if doc is None:
-        raise ServiceError(
-            "ConfigurationSetDoesNotExist",
-            f"Configuration set <{name}> does not exist.",
-            400,
-            fields={"ConfigurationSetName": name},
-        )
+        message = f"Configuration set <{name}> does not exist."
+        raise errors.missing(v2, "ConfigurationSetDoesNotExist", message, ConfigurationSetName=name)
     return doc
 
 

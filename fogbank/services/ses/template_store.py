@@ -7,16 +7,31 @@ string) and raises `templating.MissingAttribute` for a variable the data lacks.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from fogbank.services.ses import store
-from fogbank.services.ses.compose import Content
-from fogbank.services.ses.templating import render
+from fogbank.services.ses import errors, store
+from fogbank.services.ses.compose import Content, rendered_preview
+from fogbank.services.ses.templating import MissingAttribute, TemplateSyntaxError, check, render
 
 if TYPE_CHECKING:
     from fogbank.context import Context
 
-__all__ = ["get", "put", "delete", "all_templates", "render_content", "parse_data", "InvalidData"]
+__all__ = [
+    "get",
+    "existing",
+    "new_doc",
+    "shown",
+    "listing",
+    "put",
+    "delete",
+    "all_templates",
+    "render_content",
+    "parse_data",
+    "data_of",
+    "test_render",
+    "InvalidData",
+]
 
 
 class InvalidData(Exception):
@@ -25,6 +40,67 @@ class InvalidData(Exception):
 
 def get(ctx: Context, name: str) -> dict[str, Any] | None:
     return store.tx_of(ctx).get_doc(store.SERVICE, store.TEMPLATE, ctx.account, ctx.region, name)
+
+
+def existing(ctx: Context, name: str, *, v2: bool) -> dict[str, Any]:
+    doc = get(ctx, name)
+    if doc is None:
+        raise errors.missing(
+            v2, "TemplateDoesNotExist", f"Template {name} does not exist.", TemplateName=name
+        )
+    return doc
+
+
+def new_doc(
+    ctx: Context,
+    name: str,
+    parts: tuple[str | None, str | None, str | None],
+    *,
+    created: str | None,
+    tags: list[Any],
+    v2: bool,
+) -> dict[str, Any]:
+    """A template document from its name and (subject, text, html), each checked as AWS checks them."""
+    if not name or len(name) > 64 or not all(c.isalnum() or c in "_-" for c in name):
+        raise errors.invalid(
+            v2,
+            "InvalidParameterValue",
+            "Template name can only contain alphanumeric characters, underscores and dashes and must be "
+            "at most 64 characters long.",
+        )
+    for part in parts:
+        try:
+            check(part or "")
+        except TemplateSyntaxError as exc:
+            raise errors.invalid(
+                v2, "InvalidTemplate", f"Invalid template {name}: {exc}", TemplateName=name
+            ) from exc
+    subject, text, html = parts
+    return {
+        "name": name,
+        "subject": subject or "",
+        "text": text,
+        "html": html,
+        "created": created or ctx.clock.now().isoformat(),
+        "tags": tags,
+    }
+
+
+def shown(doc: dict[str, Any], keys: tuple[str, str, str]) -> dict[str, Any]:
+    """The template's parts under the API's (subject, text, html) member names."""
+    out = {keys[0]: doc["subject"]}
+    for key, value in zip(keys[1:], (doc.get("text"), doc.get("html")), strict=True):
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def listing(ctx: Context, name_key: str) -> list[dict[str, Any]]:
+    """Every template's metadata, oldest first, its name under `name_key`."""
+    return [
+        {name_key: doc["name"], "CreatedTimestamp": datetime.fromisoformat(doc["created"])}
+        for doc in all_templates(ctx)
+    ]
 
 
 def put(ctx: Context, doc: dict[str, Any]) -> None:
@@ -51,6 +127,26 @@ def parse_data(data: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidData("not an object")
     return value
+
+
+def data_of(text: str | None, template: str, *, v2: bool) -> dict[str, Any]:
+    """TemplateData (absent: none) read as a JSON object, or the API's invalid-data error."""
+    try:
+        return parse_data(text or "{}")
+    except InvalidData as exc:
+        message = f"Template data is not valid JSON: {exc}"
+        raise errors.invalid(v2, "InvalidRenderingParameter", message, TemplateName=template) from exc
+
+
+def test_render(ctx: Context, doc: dict[str, Any], data: str, *, v2: bool) -> str:
+    """TestRenderTemplate: the rendered message, or the error rendering it for real would meet."""
+    values = data_of(data, doc["name"], v2=v2)
+    try:
+        content = render_content(doc, values)
+    except MissingAttribute as exc:
+        message = f"Attribute '{exc.name}' is not present in the rendering data."
+        raise errors.invalid(v2, "MissingRenderingAttribute", message, TemplateName=doc["name"]) from exc
+    return rendered_preview(content, ctx.clock.now())
 
 
 def render_content(doc: dict[str, Any], data: dict[str, Any]) -> Content:

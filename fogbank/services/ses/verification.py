@@ -6,11 +6,9 @@ kept so that code which reads the verification email from a mailbox finds one.
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
-from fogbank.services.ses import mailbox, store
+from fogbank.services.ses import mailbox
 
 if TYPE_CHECKING:
     from fogbank.context import Context
@@ -35,12 +33,8 @@ def send_verification_email(ctx: Context, address: str) -> None:
     region = REGION_NAMES.get(ctx.region, ctx.region)
     now = ctx.clock.now()
     message_id = mailbox.message_id(now)
-    message = EmailMessage()
-    message["From"] = f"Amazon Web Services <{SENDER}>"
-    message["To"] = address
-    message["Subject"] = f"Amazon Web Services \u2013 Email Address Verification Request in region {region}"
-    message["Date"] = format_datetime(now)
-    message["Message-ID"] = f"<{message_id}@email.amazonses.com>"
+    subject = f"Amazon Web Services \u2013 Email Address Verification Request in region {region}"
+    message = mailbox.new_message(f"Amazon Web Services <{SENDER}>", address, subject, now, message_id)
     link = (
         f"https://email-verification.{ctx.region}.amazonaws.com/?Context={ctx.account}"
         f"&Identity.IdentityName={address}&Operation=ConfirmVerification"
@@ -53,14 +47,4 @@ def send_verification_email(ctx: Context, address: str) -> None:
         "Your request will not be processed unless you confirm the address using this URL.\n\n"
         "Sincerely,\n\nThe Amazon Web Services Team.\n"
     )
-    mailbox.store_sent(
-        store.tx_of(ctx),
-        now,
-        ctx.account,
-        ctx.region,
-        source=SENDER,
-        destinations=[address],
-        raw=message.as_bytes(),
-        origin="verification",
-        id=message_id,
-    )
+    mailbox.keep(ctx, mailbox.Sent(message_id, "verification", SENDER, [address]), message.as_bytes())

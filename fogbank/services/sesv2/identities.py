@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fogbank.errors import ServiceError
-from fogbank.services.ses import store
+from fogbank.services.ses import identity_ops, store
 from fogbank.services.ses.identities import check_address, verify_address
 from fogbank.services.sesv2 import service
-from fogbank.services.sesv2.common import bad_request, not_found, page
+from fogbank.services.sesv2.common import bad_request, page
 
 if TYPE_CHECKING:
     from fogbank.context import Context
@@ -18,13 +18,6 @@ __all__ = ["BEHAVIOR_V2", "BEHAVIOR_V1"]
 
 BEHAVIOR_V2 = {"UseDefaultValue": "USE_DEFAULT_VALUE", "RejectMessage": "REJECT_MESSAGE"}
 BEHAVIOR_V1 = {v2: v1 for v1, v2 in BEHAVIOR_V2.items()}
-
-
-def _existing(ctx: Context, name: str) -> dict[str, Any]:
-    doc = store.identity(ctx, name)
-    if doc is None:
-        raise not_found(f"Email identity {name} does not exist.")
-    return doc
 
 
 def _dkim(doc: dict[str, Any]) -> dict[str, Any]:
@@ -50,8 +43,8 @@ def create_email_identity(ctx: Context, request: dict[str, Any]) -> dict[str, An
     name = request["EmailIdentity"]
     if store.identity(ctx, name) is not None:
         raise ServiceError("AlreadyExistsException", f"Email identity {name} already exist.", 400)
-    if request.get("ConfigurationSetName") and store.config_set(ctx, request["ConfigurationSetName"]) is None:
-        raise not_found(f"Configuration set <{request['ConfigurationSetName']}> does not exist.")
+    if request.get("ConfigurationSetName"):
+        store.existing_config_set(ctx, request["ConfigurationSetName"], v2=True)
     if store.is_domain(name):
         if not name or name.startswith(".") or any(c.isspace() for c in name):
             raise bad_request(f"Invalid domain name <{name}>.")
@@ -75,7 +68,7 @@ def create_email_identity(ctx: Context, request: dict[str, Any]) -> dict[str, An
 
 @service.handler("GetEmailIdentity")
 def get_email_identity(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _existing(ctx, request["EmailIdentity"])
+    doc = store.existing_identity(ctx, request["EmailIdentity"], v2=True)
     created = datetime.fromisoformat(doc["created"])
     out: dict[str, Any] = {
         "IdentityType": _type(doc),
@@ -114,46 +107,32 @@ def list_email_identities(ctx: Context, request: dict[str, Any]) -> dict[str, An
 
 @service.handler("DeleteEmailIdentity")
 def delete_email_identity(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    _existing(ctx, request["EmailIdentity"])
-    store.delete_identity(ctx, request["EmailIdentity"])
+    identity_ops.delete(ctx, request["EmailIdentity"], v2=True)
     return {}
 
 
 @service.handler("PutEmailIdentityFeedbackAttributes")
 def put_email_identity_feedback_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _existing(ctx, request["EmailIdentity"])
-    doc["forwarding"] = request.get("EmailForwardingEnabled", False)
-    store.put_identity(ctx, doc)
+    forwarding = request.get("EmailForwardingEnabled", False)
+    identity_ops.update(ctx, request["EmailIdentity"], {"forwarding": forwarding}, v2=True)
     return {}
 
 
 @service.handler("PutEmailIdentityMailFromAttributes")
 def put_email_identity_mail_from_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _existing(ctx, request["EmailIdentity"])
-    mail_from = request.get("MailFromDomain")
-    if mail_from:
-        domain = doc["name"] if store.is_domain(doc["name"]) else store.domain_of(doc["name"])
-        if not mail_from.lower().endswith("." + domain.lower()):
-            raise bad_request(
-                f"Provided MAIL-FROM domain <{mail_from}> is not subdomain of the domain of the identity "
-                f"<{doc['name']}>."
-            )
-        doc["mail_from"] = mail_from
-    else:
-        doc.pop("mail_from", None)
-    doc["behavior"] = BEHAVIOR_V1[request.get("BehaviorOnMxFailure", "USE_DEFAULT_VALUE")]
-    store.put_identity(ctx, doc)
+    behavior = BEHAVIOR_V1[request.get("BehaviorOnMxFailure", "USE_DEFAULT_VALUE")]
+    identity_ops.set_mail_from(
+        ctx, request["EmailIdentity"], request.get("MailFromDomain"), behavior, v2=True
+    )
     return {}
 
 
 @service.handler("PutEmailIdentityConfigurationSetAttributes")
 def put_email_identity_configuration_set_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _existing(ctx, request["EmailIdentity"])
+    doc = store.existing_identity(ctx, request["EmailIdentity"], v2=True)
     name = request.get("ConfigurationSetName")
     if name:
-        if store.config_set(ctx, name) is None:
-            raise not_found(f"Configuration set <{name}> does not exist.")
-        doc["config_set"] = name
+        doc["config_set"] = store.existing_config_set(ctx, name, v2=True)["name"]
     else:
         doc.pop("config_set", None)
     store.put_identity(ctx, doc)
@@ -162,9 +141,6 @@ def put_email_identity_configuration_set_attributes(ctx: Context, request: dict[
 
 @service.handler("PutEmailIdentityDkimAttributes")
 def put_email_identity_dkim_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _existing(ctx, request["EmailIdentity"])
-    if "dkim_tokens" not in doc:
-        raise bad_request(f"Identity <{doc['name']}> has no DKIM tokens to sign with.")
-    doc["dkim_enabled"] = request.get("SigningEnabled", False)
-    store.put_identity(ctx, doc)
+    enabled = request.get("SigningEnabled", False)
+    identity_ops.set_dkim_enabled(ctx, request["EmailIdentity"], enabled, v2=True)
     return {}

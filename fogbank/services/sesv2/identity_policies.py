@@ -24,13 +24,6 @@ __all__: list[str] = []
 service.resource_policies(identity_policies)
 
 
-def _existing(ctx: Context, name: str) -> dict[str, Any]:
-    doc = store.identity(ctx, name)
-    if doc is None:
-        raise not_found(f"Email identity {name} does not exist.")
-    return doc
-
-
 def _checked(request: dict[str, Any]) -> None:
     problem = check_policy_name(request["PolicyName"]) or check_policy(request["Policy"])
     if problem:
@@ -39,7 +32,7 @@ def _checked(request: dict[str, Any]) -> None:
 
 @service.handler("CreateEmailIdentityPolicy")
 def create_email_identity_policy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _existing(ctx, request["EmailIdentity"])
+    doc = store.existing_identity(ctx, request["EmailIdentity"], v2=True)
     _checked(request)
     policies = doc.setdefault("policies", {})
     if request["PolicyName"] in policies:
@@ -55,7 +48,7 @@ def create_email_identity_policy(ctx: Context, request: dict[str, Any]) -> dict[
 
 @service.handler("UpdateEmailIdentityPolicy")
 def update_email_identity_policy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _existing(ctx, request["EmailIdentity"])
+    doc = store.existing_identity(ctx, request["EmailIdentity"], v2=True)
     _checked(request)
     if request["PolicyName"] not in doc.get("policies", {}):
         raise not_found(f"Policy {request['PolicyName']} does not exist.")
@@ -66,12 +59,12 @@ def update_email_identity_policy(ctx: Context, request: dict[str, Any]) -> dict[
 
 @service.handler("GetEmailIdentityPolicies")
 def get_email_identity_policies(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    return {"Policies": _existing(ctx, request["EmailIdentity"]).get("policies", {})}
+    return {"Policies": store.existing_identity(ctx, request["EmailIdentity"], v2=True).get("policies", {})}
 
 
 @service.handler("DeleteEmailIdentityPolicy")
 def delete_email_identity_policy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = _existing(ctx, request["EmailIdentity"])
+    doc = store.existing_identity(ctx, request["EmailIdentity"], v2=True)
     if request["PolicyName"] not in doc.get("policies", {}):
         raise not_found(f"Policy {request['PolicyName']} does not exist.")
     del doc["policies"][request["PolicyName"]]

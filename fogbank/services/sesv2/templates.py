@@ -1,51 +1,28 @@
-"""SES v2 email templates: the same store as v1's templates (fogbank.services.ses.template_store)."""
+"""SES v2 email templates: the same store as v1's templates (fogbank.services.ses.template_store), in v2's
+shapes (TemplateContent: Subject/Text/Html)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fogbank.errors import ServiceError
 from fogbank.services.ses import template_store
-from fogbank.services.ses.compose import rendered_preview
-from fogbank.services.ses.templating import MissingAttribute, TemplateSyntaxError, check
 from fogbank.services.sesv2 import service
-from fogbank.services.sesv2.common import bad_request, not_found, page
+from fogbank.services.sesv2.common import page
 
 if TYPE_CHECKING:
     from fogbank.context import Context
 
-__all__ = ["existing"]
+__all__: list[str] = []
 
-
-def existing(ctx: Context, name: str) -> dict[str, Any]:
-    doc = template_store.get(ctx, name)
-    if doc is None:
-        raise not_found(f"Template {name} does not exist.")
-    return doc
+PARTS = ("Subject", "Text", "Html")
 
 
 def _doc(
     ctx: Context, name: str, content: dict[str, Any], created: str | None, tags: list[Any]
 ) -> dict[str, Any]:
-    if not name or len(name) > 64 or not all(c.isalnum() or c in "_-" for c in name):
-        raise bad_request(
-            "Template name can only contain alphanumeric characters, underscores and dashes and must be "
-            "at most 64 characters long."
-        )
-    for part in ("Subject", "Text", "Html"):
-        try:
-            check(content.get(part) or "")
-        except TemplateSyntaxError as exc:
-            raise bad_request(f"Invalid template {name}: {exc}") from exc
-    return {
-        "name": name,
-        "subject": content.get("Subject", ""),
-        "text": content.get("Text"),
-        "html": content.get("Html"),
-        "created": created or ctx.clock.now().isoformat(),
-        "tags": tags,
-    }
+    parts = (content.get("Subject"), content.get("Text"), content.get("Html"))
+    return template_store.new_doc(ctx, name, parts, created=created, tags=tags, v2=True)
 
 
 @service.handler("CreateEmailTemplate")
@@ -59,45 +36,33 @@ def create_email_template(ctx: Context, request: dict[str, Any]) -> dict[str, An
 
 @service.handler("UpdateEmailTemplate")
 def update_email_template(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    old = existing(ctx, request["TemplateName"])
+    old = template_store.existing(ctx, request["TemplateName"], v2=True)
     template_store.put(ctx, _doc(ctx, old["name"], request["TemplateContent"], old["created"], old["tags"]))
     return {}
 
 
 @service.handler("GetEmailTemplate")
 def get_email_template(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = existing(ctx, request["TemplateName"])
-    content: dict[str, Any] = {"Subject": doc["subject"]}
-    if doc.get("text") is not None:
-        content["Text"] = doc["text"]
-    if doc.get("html") is not None:
-        content["Html"] = doc["html"]
+    doc = template_store.existing(ctx, request["TemplateName"], v2=True)
+    content = template_store.shown(doc, PARTS)
     return {"TemplateName": doc["name"], "TemplateContent": content, "Tags": doc.get("tags", [])}
 
 
 @service.handler("DeleteEmailTemplate")
 def delete_email_template(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    existing(ctx, request["TemplateName"])
+    template_store.existing(ctx, request["TemplateName"], v2=True)
     template_store.delete(ctx, request["TemplateName"])
     return {}
 
 
 @service.handler("ListEmailTemplates")
 def list_email_templates(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    entries = [
-        {"TemplateName": doc["name"], "CreatedTimestamp": datetime.fromisoformat(doc["created"])}
-        for doc in template_store.all_templates(ctx)
-    ]
-    return page(entries, request, "TemplatesMetadata", default=10, most=100)
+    return page(
+        template_store.listing(ctx, "TemplateName"), request, "TemplatesMetadata", default=10, most=100
+    )
 
 
 @service.handler("TestRenderEmailTemplate")
 def test_render_email_template(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    doc = existing(ctx, request["TemplateName"])
-    try:
-        content = template_store.render_content(doc, template_store.parse_data(request["TemplateData"]))
-    except template_store.InvalidData as exc:
-        raise bad_request(f"Template data is not valid JSON: {exc}") from exc
-    except MissingAttribute as exc:
-        raise bad_request(f"Attribute '{exc.name}' is not present in the rendering data.") from exc
-    return {"RenderedTemplate": rendered_preview(content, ctx.clock.now())}
+    doc = template_store.existing(ctx, request["TemplateName"], v2=True)
+    return {"RenderedTemplate": template_store.test_render(ctx, doc, request["TemplateData"], v2=True)}

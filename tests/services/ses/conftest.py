@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.scenarios.iam_helpers import new_account
 from tests.server import FogbankServer
+
+
+def with_attachment(
+    source: str, to: str, subject: str, text: str, attachment: tuple[str, str, bytes]
+) -> bytes:
+    """A raw RFC 5322 message: a text body and one attachment (filename, content type, bytes)."""
+    built = EmailMessage()
+    built["From"] = source
+    built["To"] = to
+    built["Subject"] = subject
+    built.set_content(text)
+    filename, content_type, data = attachment
+    maintype, subtype = content_type.split("/")
+    built.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    return built.as_bytes()
 
 
 @pytest.fixture
@@ -29,19 +46,32 @@ def sesv2(client: Callable[..., Any], account: str) -> Any:
     return client("sesv2", aws_access_key_id=account, aws_secret_access_key="x")
 
 
+def call(server: FogbankServer, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """One of fogbank's own routes, as a user calls it with curl: parsed JSON, or a raw message's bytes."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(server.endpoint + path, data=data, method=method)
+    with urllib.request.urlopen(request) as response:
+        raw = response.read()
+        return raw if response.headers["Content-Type"] == "message/rfc822" else json.loads(raw)
+
+
+@pytest.fixture
+def private(tmp_path: Path) -> Iterator[FogbankServer]:
+    """A server of the test's own, for tests that move its clock or empty its mailbox."""
+    server = FogbankServer(data_dir=tmp_path, tls_port=False).start()
+    yield server
+    server.stop()
+
+
 class Mailbox:
     """fogbank's own mailbox routes, as a user reads them with curl."""
 
     def __init__(self, server: FogbankServer, account: str) -> None:
-        self.endpoint = server.endpoint
+        self.server = server
         self.account = account
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.endpoint + path, data=data, method=method)
-        with urllib.request.urlopen(request) as response:
-            raw = response.read()
-            return raw if response.headers["Content-Type"] == "message/rfc822" else json.loads(raw)
+        return call(self.server, method, path, body)
 
     def messages(self) -> list[dict[str, Any]]:
         """This account's messages, oldest first."""
@@ -69,17 +99,6 @@ def topic_queue(client: Callable[..., Any], account: str) -> tuple[str, Any, str
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
     return topic, sqs, url
-
-
-def _events(sqs: Any, url: str) -> list[dict[str, Any]]:
-    found = []
-    while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        if not batch:
-            return found
-        for message in batch:
-            found.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
 def events(sqs: Any, url: str) -> list[dict[str, Any]]:

@@ -19,6 +19,20 @@ def _send(ses: Any, to: list[str], **kwargs: Any) -> str:
     )["MessageId"]
 
 
+def _tracking(ses: Any, topic: str, types: list[str]) -> None:
+    """A configuration set "tracking" whose SNS destination publishes `types` to `topic`."""
+    ses.create_configuration_set(ConfigurationSet={"Name": "tracking"})
+    ses.create_configuration_set_event_destination(
+        ConfigurationSetName="tracking",
+        EventDestination={
+            "Name": "to-sns",
+            "Enabled": True,
+            "MatchingEventTypes": types,
+            "SNSDestination": {"TopicARN": topic},
+        },
+    )
+
+
 def test_configuration_sets(ses: Any) -> None:
     ses.create_configuration_set(ConfigurationSet={"Name": "tracking"})
     with pytest.raises(ClientError) as caught:
@@ -85,16 +99,7 @@ def test_sending_with_a_missing_or_paused_configuration_set(ses: Any) -> None:
 def test_event_destination_publishes_send_and_delivery(ses: Any, topic_queue: tuple[str, Any, str]) -> None:
     topic, sqs, url = topic_queue
     ses.verify_email_identity(EmailAddress="sender@example.com")
-    ses.create_configuration_set(ConfigurationSet={"Name": "tracking"})
-    ses.create_configuration_set_event_destination(
-        ConfigurationSetName="tracking",
-        EventDestination={
-            "Name": "to-sns",
-            "Enabled": True,
-            "MatchingEventTypes": ["send", "delivery", "bounce", "complaint"],
-            "SNSDestination": {"TopicARN": topic},
-        },
-    )
+    _tracking(ses, topic, ["send", "delivery", "bounce", "complaint"])
     message_id = _send(
         ses,
         ["success@simulator.amazonses.com"],
@@ -149,16 +154,7 @@ def test_rendering_failure_is_an_event_not_a_message(ses: Any, topic_queue: tupl
     topic, sqs, url = topic_queue
     ses.verify_email_identity(EmailAddress="sender@example.com")
     ses.create_template(Template={"TemplateName": "Greet", "SubjectPart": "Hi {{name}}", "TextPart": "x"})
-    ses.create_configuration_set(ConfigurationSet={"Name": "tracking"})
-    ses.create_configuration_set_event_destination(
-        ConfigurationSetName="tracking",
-        EventDestination={
-            "Name": "to-sns",
-            "Enabled": True,
-            "MatchingEventTypes": ["renderingFailure", "delivery"],
-            "SNSDestination": {"TopicARN": topic},
-        },
-    )
+    _tracking(ses, topic, ["renderingFailure", "delivery"])
     ses.send_templated_email(
         Source="sender@example.com",
         Destination={"ToAddresses": ["success@simulator.amazonses.com"]},

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from email.message import EmailMessage
 from typing import Any
 
 from tests.server import FogbankServer
+from tests.services.ses.conftest import with_attachment
 
 
 def _mail(server: FogbankServer, *args: str) -> bytes:
@@ -18,13 +18,14 @@ def _mail(server: FogbankServer, *args: str) -> bytes:
 def test_mail_prints_a_message_with_its_attachment(server: FogbankServer, ses: Any) -> None:
     ses.verify_email_identity(EmailAddress="cli-sender@example.com")
     ses.verify_email_identity(EmailAddress="cli-reader@example.com")
-    built = EmailMessage()
-    built["From"] = "cli-sender@example.com"
-    built["To"] = "cli-reader@example.com"
-    built["Subject"] = "Invoice 42"
-    built.set_content("Please find the invoice attached.")
-    built.add_attachment(b"%PDF-1.4 fake", maintype="application", subtype="pdf", filename="invoice.pdf")
-    message_id = ses.send_raw_email(RawMessage={"Data": built.as_bytes()})["MessageId"]
+    built = with_attachment(
+        "cli-sender@example.com",
+        "cli-reader@example.com",
+        "Invoice 42",
+        "Please find the invoice attached.",
+        ("invoice.pdf", "application/pdf", b"%PDF-1.4 fake"),
+    )
+    message_id = ses.send_raw_email(RawMessage={"Data": built})["MessageId"]
 
     printed = _mail(server, "--id", message_id).decode()
     assert f"=== {message_id} ===" in printed
@@ -33,5 +34,5 @@ def test_mail_prints_a_message_with_its_attachment(server: FogbankServer, ses: A
     assert "Please find the invoice attached." in printed
     assert "invoice.pdf (application/pdf, 13 bytes)" in printed
 
-    assert _mail(server, "--id", message_id, "--raw") == built.as_bytes()
+    assert _mail(server, "--id", message_id, "--raw") == built
     assert f"=== {message_id} ===" in _mail(server).decode()

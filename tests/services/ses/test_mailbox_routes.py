@@ -3,32 +3,15 @@ and empties the mailbox)."""
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.scenarios.iam_helpers import client_for
 from tests.server import FogbankServer
-
-
-@pytest.fixture
-def private(tmp_path: Path) -> Iterator[FogbankServer]:
-    server = FogbankServer(data_dir=tmp_path, tls_port=False).start()
-    yield server
-    server.stop()
-
-
-def _call(server: FogbankServer, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(server.endpoint + path, data=data, method=method)
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read())
+from tests.services.ses.conftest import call
 
 
 def test_quota_by_the_clock_and_emptying_the_mailbox(private: FogbankServer) -> None:
@@ -40,36 +23,36 @@ def test_quota_by_the_clock_and_emptying_the_mailbox(private: FogbankServer) -> 
         Message={"Subject": {"Data": "note"}, "Body": {"Text": {"Data": "to self"}}},
     )["MessageId"]
     assert ses.get_send_quota()["SentLast24Hours"] == 1.0
-    listed = _call(private, "GET", "/_fogbank/ses?source=me@example.com")
+    listed = call(private, "GET", "/_fogbank/ses?source=me@example.com")
     assert [(m["id"], m["subject"], m["body"]["text"].strip()) for m in listed] == [(sent, "note", "to self")]
 
-    _call(private, "POST", "/_fogbank/clock", {"advance": "25h"})
+    call(private, "POST", "/_fogbank/clock", {"advance": "25h"})
     assert ses.get_send_quota()["SentLast24Hours"] == 0.0
 
-    assert _call(private, "DELETE", "/_fogbank/ses") == {
+    assert call(private, "DELETE", "/_fogbank/ses") == {
         "deleted": 2
     }  # the message and the verification email
-    assert _call(private, "GET", "/_fogbank/ses") == []
+    assert call(private, "GET", "/_fogbank/ses") == []
     with pytest.raises(urllib.error.HTTPError) as caught:
-        _call(private, "GET", f"/_fogbank/ses/{sent}")
+        call(private, "GET", f"/_fogbank/ses/{sent}")
     assert caught.value.code == 404
 
 
 def test_sandbox_route(private: FogbankServer) -> None:
-    assert _call(private, "GET", "/_fogbank/ses/sandbox") == {
+    assert call(private, "GET", "/_fogbank/ses/sandbox") == {
         "account": "000000000000",
         "region": "us-east-1",
         "enabled": True,
     }
     ses = client_for(private, "ses", "test", "test")
     ses.verify_email_identity(EmailAddress="me@example.com")
-    _call(private, "POST", "/_fogbank/ses/sandbox", {"enabled": False})
+    call(private, "POST", "/_fogbank/ses/sandbox", {"enabled": False})
     ses.send_email(
         Source="me@example.com",
         Destination={"ToAddresses": ["anyone@example.net"]},
         Message={"Subject": {"Data": "x"}, "Body": {"Text": {"Data": "x"}}},
     )
-    _call(private, "POST", "/_fogbank/ses/sandbox", {"enabled": True})
+    call(private, "POST", "/_fogbank/ses/sandbox", {"enabled": True})
     with pytest.raises(ClientError):
         ses.send_email(
             Source="me@example.com",
@@ -93,9 +76,9 @@ def test_localstack_shaped_listing(private: FogbankServer) -> None:
             "Body": {"Text": {"Data": "plain"}, "Html": {"Data": "<p>rich</p>"}},
         },
     )["MessageId"]
-    listed = _call(private, "GET", "/_fogbank/ses?format=localstack&email=app@example.com")
+    listed = call(private, "GET", "/_fogbank/ses?format=localstack&email=app@example.com")
     # Tools written for LocalStack read the same listing at its own path.
-    assert _call(private, "GET", "/_aws/ses?email=app@example.com") == listed
+    assert call(private, "GET", "/_aws/ses?email=app@example.com") == listed
     (message,) = listed["messages"]
     assert message["Id"] == sent and message["Region"] == "us-east-1"
     assert message["Destination"] == {

@@ -4,13 +4,12 @@ over the same state as v1."""
 from __future__ import annotations
 
 import json
-from email.message import EmailMessage
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services.ses.conftest import Mailbox
+from tests.services.ses.conftest import Mailbox, with_attachment
 
 
 def test_email_identities(sesv2: Any, ses: Any, mailbox: Mailbox) -> None:
@@ -67,13 +66,14 @@ def test_send_simple_raw_and_template(sesv2: Any, ses: Any, mailbox: Mailbox) ->
         "<b>hi</b>",
         None,
     )
-    built = EmailMessage()
-    built["From"] = "app@example.com"
-    built["To"] = "user@example.com"
-    built["Subject"] = "Raw"
-    built.set_content("body")
-    built.add_attachment(b"\x00\x01", maintype="application", subtype="octet-stream", filename="a.bin")
-    raw = sesv2.send_email(Content={"Raw": {"Data": built.as_bytes()}})
+    built = with_attachment(
+        "app@example.com",
+        "user@example.com",
+        "Raw",
+        "body",
+        ("a.bin", "application/octet-stream", b"\x00\x01"),
+    )
+    raw = sesv2.send_email(Content={"Raw": {"Data": built}})
     assert mailbox.message(raw["MessageId"])["attachments"][0]["filename"] == "a.bin"
 
     sesv2.create_email_template(
