@@ -102,3 +102,20 @@ def test_waiting_long_polls_do_not_starve_sends(client: Any, make_queue: Any) ->
             )
         for thread in pollers:
             thread.join(25)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far, from /proc (Linux)."""
+    import os
+
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_a_full_twenty_second_wait_returns_empty_and_idles(csqs: Any, clocked: Any) -> None:
+    """The whole 20 s wait on an empty queue: nothing comes back, and the server sleeps meanwhile (a poll
+    loop would spend seconds of CPU in it; a wait on the queue's wake-up spends almost none)."""
+    url = csqs.create_queue(QueueName="idle-twenty")["QueueUrl"]
+    before = _cpu_seconds(clocked.process.pid)
+    assert "Messages" not in csqs.receive_message(QueueUrl=url, WaitTimeSeconds=20)
+    assert _cpu_seconds(clocked.process.pid) - before < 1.0
