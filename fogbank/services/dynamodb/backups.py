@@ -100,10 +100,15 @@ def _index_specs(docs: list[dict[str, Any]], billing: str) -> list[dict[str, Any
 
 
 def restore_into(
-    ctx: Context, source: dict[str, Any], request: dict[str, Any], items: Iterator[dict[str, Any]]
+    ctx: Context,
+    source: dict[str, Any],
+    request: dict[str, Any],
+    items: Iterator[dict[str, Any]],
+    summary: dict[str, Any],
 ) -> dict[str, Any]:
     """Create table TargetTableName shaped as the `source` table document (with the request's
-    overrides), fill it with `items`, and answer with its TableDescription."""
+    overrides), fill it with `items`, and answer with its TableDescription. The table keeps
+    `summary` (its RestoreDateTime in epoch seconds) for DescribeTable's RestoreSummary."""
     name = request["TargetTableName"]
     if tables.load_or_none(ctx.tx, ctx.account, ctx.region, name) is not None:
         raise ServiceError("TableAlreadyExistsException", f"Table already exists: {name}", 400)
@@ -132,6 +137,7 @@ def restore_into(
         create["GlobalSecondaryIndexes"] = gsis
     now = ctx.clock.now()
     table = tables.Table(ctx.account, ctx.region, new_table_doc(create, ctx.account, ctx.region, now))
+    table.doc["RestoreSummary"] = {**summary, "RestoreInProgress": False}
     store.create(ctx.tx, [table.id] + [i.id for i in table.indexes])
     tables.save(ctx.tx, table)
     for item in items:
@@ -281,14 +287,12 @@ def _backup_items(ctx: Context, digest: str) -> Iterator[dict[str, Any]]:
 @service.handler("RestoreTableFromBackup")
 def restore_table_from_backup(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     doc = _load_backup(ctx, request["BackupArn"])
-    result = restore_into(ctx, doc["Table"], request, _backup_items(ctx, doc["Blob"]))
-    result["TableDescription"]["RestoreSummary"] = {
+    summary = {
         "SourceBackupArn": doc["BackupArn"],
         "SourceTableArn": doc["Table"]["TableArn"],
-        "RestoreDateTime": ctx.clock.now(),
-        "RestoreInProgress": False,
+        "RestoreDateTime": ctx.clock.now().timestamp(),
     }
-    return result
+    return restore_into(ctx, doc["Table"], request, _backup_items(ctx, doc["Blob"]), summary)
 
 
 # -- point-in-time recovery -------------------------------------------------------------------
@@ -403,10 +407,5 @@ def restore_table_to_point_in_time(ctx: Context, request: dict[str, Any]) -> dic
             )
     # The window opens on the second recovery was turned on: a time within it sees the items of that instant.
     at = max(when.timestamp(), table.doc["PitrEnabledAt"])
-    result = restore_into(ctx, table.doc, request, items_at(ctx.tx, table, at))
-    result["TableDescription"]["RestoreSummary"] = {
-        "SourceTableArn": table.arn,
-        "RestoreDateTime": when,
-        "RestoreInProgress": False,
-    }
-    return result
+    summary = {"SourceTableArn": table.arn, "RestoreDateTime": when.timestamp()}
+    return restore_into(ctx, table.doc, request, items_at(ctx.tx, table, at), summary)

@@ -13,9 +13,9 @@ from typing import Any
 
 from fogbank.context import Context
 from fogbank.errors import ServiceError
-from fogbank.services.dynamodb import service, store, throttle
+from fogbank.services.dynamodb import item_collections, service, store, throttle
 from fogbank.services.dynamodb.capacity import Usage, read_units
-from fogbank.services.dynamodb.item_ops import item_collection_metrics, write_usage
+from fogbank.services.dynamodb.item_ops import write_usage
 from fogbank.services.dynamodb.items import validate_key, validate_new_item, validation
 from fogbank.services.dynamodb.params import Expressions
 from fogbank.services.dynamodb.tables import Table, load
@@ -138,7 +138,7 @@ def batch_write_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
             usage = write_usage(table, old, new)
             throttle.charge(ctx, table, usage.table_units, write=True)
             _merge_usage(usages, usage)
-            entry = item_collection_metrics(ctx.tx, table, request, key)
+            entry = item_collections.metrics(ctx.tx, table, request, key)
             if entry is not None:
                 metrics.setdefault(name, []).append(entry)
     result: dict[str, Any] = {"UnprocessedItems": unprocessed}

@@ -111,4 +111,7 @@ def table_description(
         out["OnDemandThroughput"] = doc["OnDemandThroughput"]
     if doc.get("SSEDescription"):
         out["SSEDescription"] = doc["SSEDescription"]
+    if doc.get("RestoreSummary"):
+        restore = doc["RestoreSummary"]
+        out["RestoreSummary"] = {**restore, "RestoreDateTime": _time(restore["RestoreDateTime"])}
     return out

@@ -6,10 +6,11 @@ with ReturnValues, ConsumedCapacity and ItemCollectionMetrics as AWS does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fogbank.context import Context
-from fogbank.services.dynamodb import partitions, service, store, throttle
+from fogbank.services.dynamodb import item_collections, partitions, service, store, throttle
 from fogbank.services.dynamodb.capacity import Usage, index_writes, read_units, write_units
 from fogbank.services.dynamodb.items import (
     check_return_values,
@@ -20,25 +21,8 @@ from fogbank.services.dynamodb.items import (
 from fogbank.services.dynamodb.params import Expressions
 from fogbank.services.dynamodb.tables import Table, load
 from fogbank.services.dynamodb.values import item_size
-from fogbank.state import Transaction
 
-__all__ = ["item_collection_metrics", "write_usage"]
-
-GB = 1 << 30
-
-
-def item_collection_metrics(
-    tx: Transaction, table: Table, request: dict[str, Any], key: dict[str, Any]
-) -> dict[str, Any] | None:
-    """ItemCollectionMetrics for ReturnItemCollectionMetrics SIZE on a table with local indexes."""
-    if request.get("ReturnItemCollectionMetrics") != "SIZE" or not table.lsis:
-        return None
-    size_gb = store.collection_size(tx, table, key[table.hash_key]) / GB
-    low = float(int(size_gb))
-    return {
-        "ItemCollectionKey": {table.hash_key: key[table.hash_key]},
-        "SizeEstimateRangeGB": [low, low + 1.0],
-    }
+__all__ = ["write_usage"]
 
 
 def write_usage(
@@ -70,33 +54,47 @@ def _finish(
     consumed = usage.report(request.get("ReturnConsumedCapacity"))
     if consumed:
         result["ConsumedCapacity"] = consumed
-    metrics = item_collection_metrics(ctx.tx, table, request, key)
+    metrics = item_collections.metrics(ctx.tx, table, request, key)
     if metrics:
         result["ItemCollectionMetrics"] = metrics
     return result
 
 
-def _check(condition: Any, old: dict[str, Any] | None, request: dict[str, Any]) -> None:
+def _prepare(ctx: Context, request: dict[str, Any], operation: str) -> tuple[Table, str | None, Expressions]:
+    """The table, ReturnValues and expressions of a write request, checked."""
+    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
+    return table, check_return_values(operation, request), Expressions(operation, request)
+
+
+def _write(
+    ctx: Context,
+    table: Table,
+    request: dict[str, Any],
+    key: dict[str, Any],
+    condition: Any,
+    produce: Callable[[dict[str, Any] | None], dict[str, Any] | None],
+    return_values: str | None,
+) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
+    """Check the condition on the item at `key`, write `produce(old)` in its place; returns the response
+    (with ALL_OLD's Attributes), the old item and the new one."""
+    throttle.admit(ctx, table, write=True)
+    old = store.get(ctx.tx, table, key)
     if condition is not None and not condition.evaluate(old or {}):
         raise conditional_check_failed(request, old)
+    new = produce(old)
+    result = _finish(ctx, table, request, key, old, new)
+    if return_values == "ALL_OLD" and old is not None:
+        result["Attributes"] = old
+    return result, old, new
 
 
 @service.handler("PutItem")
 def put_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
-    return_values = check_return_values("PutItem", request)
-    expressions = Expressions("PutItem", request)
+    table, return_values, expressions = _prepare(ctx, request, "PutItem")
     condition = expressions.condition()
     expressions.check_unused()
     item = validate_new_item(table, request["Item"])
-    throttle.admit(ctx, table, write=True)
-    key = table.key_of(item)
-    old = store.get(ctx.tx, table, key)
-    _check(condition, old, request)
-    result = _finish(ctx, table, request, key, old, item)
-    if return_values == "ALL_OLD" and old is not None:
-        result["Attributes"] = old
-    return result
+    return _write(ctx, table, request, table.key_of(item), condition, lambda old: item, return_values)[0]
 
 
 @service.handler("GetItem")
@@ -123,42 +121,29 @@ def get_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
 
 @service.handler("DeleteItem")
 def delete_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
-    return_values = check_return_values("DeleteItem", request)
-    expressions = Expressions("DeleteItem", request)
+    table, return_values, expressions = _prepare(ctx, request, "DeleteItem")
     condition = expressions.condition()
     expressions.check_unused()
     key = validate_key(table, request.get("Key"))
-    throttle.admit(ctx, table, write=True)
-    old = store.get(ctx.tx, table, key)
-    _check(condition, old, request)
-    result = _finish(ctx, table, request, key, old, None)
-    if return_values == "ALL_OLD" and old is not None:
-        result["Attributes"] = old
-    return result
+    return _write(ctx, table, request, key, condition, lambda old: None, return_values)[0]
 
 
 @service.handler("UpdateItem")
 def update_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
-    return_values = check_return_values("UpdateItem", request)
-    expressions = Expressions("UpdateItem", request)
+    table, return_values, expressions = _prepare(ctx, request, "UpdateItem")
     update = expressions.update()
     condition = expressions.condition()
     expressions.check_unused()
     key = validate_key(table, request.get("Key"))
     if update is not None:
         update.checks_key(table.key_names())
-    throttle.admit(ctx, table, write=True)
-    old = store.get(ctx.tx, table, key)
-    _check(condition, old, request)
-    base = old if old is not None else dict(key)
-    new = update.apply(base) if update is not None else dict(base)
-    new = validate_new_item(table, new, update=True)
-    result = _finish(ctx, table, request, key, old, new)
-    if return_values == "ALL_OLD" and old is not None:
-        result["Attributes"] = old
-    elif return_values == "ALL_NEW":
+
+    def produce(old: dict[str, Any] | None) -> dict[str, Any]:
+        base = old if old is not None else dict(key)
+        return validate_new_item(table, update.apply(base) if update is not None else dict(base), update=True)
+
+    result, old, new = _write(ctx, table, request, key, condition, produce, return_values)
+    if return_values == "ALL_NEW":
         result["Attributes"] = new
     elif return_values in ("UPDATED_OLD", "UPDATED_NEW") and update is not None:
         source = old if return_values == "UPDATED_OLD" else new

@@ -8,13 +8,14 @@ checks that every name and value given was used.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fogbank.errors import ServiceError
 
 __all__ = ["Expressions", "validation", "EXPRESSION_MEMBERS"]
 
-# (expression members, legacy members) per operation, in the order AWS lists them in its message.
+# (expression members, legacy members) per operation, in the order AWS lists them in its messages.
 EXPRESSION_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "GetItem": (("ProjectionExpression",), ("AttributesToGet",)),
     "PutItem": (("ConditionExpression",), ("Expected", "ConditionalOperator")),
@@ -24,12 +25,12 @@ EXPRESSION_MEMBERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("AttributeUpdates", "Expected", "ConditionalOperator"),
     ),
     "Query": (
-        ("KeyConditionExpression", "FilterExpression", "ProjectionExpression"),
-        ("KeyConditions", "QueryFilter", "ConditionalOperator", "AttributesToGet"),
+        ("ProjectionExpression", "FilterExpression", "KeyConditionExpression"),
+        ("AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"),
     ),
     "Scan": (
-        ("FilterExpression", "ProjectionExpression"),
-        ("ScanFilter", "ConditionalOperator", "AttributesToGet"),
+        ("ProjectionExpression", "FilterExpression"),
+        ("AttributesToGet", "ScanFilter", "ConditionalOperator"),
     ),
 }
 
@@ -47,6 +48,9 @@ class Expressions:
         expression_members, legacy_members = EXPRESSION_MEMBERS[operation]
         used_expressions = [m for m in expression_members if request.get(m) is not None]
         used_legacy = [m for m in legacy_members if request.get(m) is not None]
+        if request.get("KeyConditionExpression") is None and "KeyConditions" in used_legacy:
+            # AWS lets legacy KeyConditions go with a FilterExpression or ProjectionExpression.
+            used_legacy.remove("KeyConditions")
         if used_expressions and used_legacy:
             raise validation(
                 "Can not use both expression and non-expression parameters in the same request: "
@@ -55,11 +59,16 @@ class Expressions:
             )
         names = request.get("ExpressionAttributeNames")
         values = request.get("ExpressionAttributeValues")
-        if not used_expressions:
-            if names is not None:
-                raise validation("ExpressionAttributeNames can only be specified when using expressions")
-            if values is not None:
-                raise validation("ExpressionAttributeValues can only be specified when using expressions")
+        if names is not None and not used_expressions:
+            raise validation("ExpressionAttributeNames can only be specified when using expressions")
+        # Values have no use in a ProjectionExpression: AWS names the members that take them.
+        value_members = [m for m in expression_members if m != "ProjectionExpression"]
+        if values is not None and value_members and all(request.get(m) is None for m in value_members):
+            verb = "are" if len(value_members) > 1 else "is"
+            raise validation(
+                "ExpressionAttributeValues can only be specified when using expressions: "
+                f"{' and '.join(value_members)} {verb} null"
+            )
         self.request = request
         self.attributes = ExpressionAttributes(names, values)
 
@@ -82,40 +91,55 @@ class Expressions:
             raise validation("ConditionalOperator cannot be used without Filter or Expected")
         return None
 
+    def _either(
+        self,
+        expression_member: str,
+        parse: Callable[[str, Any], Any],
+        legacy_member: str,
+        translate: Callable[[Any], Any],
+    ) -> Any:
+        """The parsed expression member, else the translated legacy member, else None."""
+        text = self.request.get(expression_member)
+        if text is not None:
+            return parse(text, self.attributes)
+        legacy = self.request.get(legacy_member)
+        return translate(legacy) if legacy is not None else None
+
     def projection(self) -> Any:
         from fogbank.services.dynamodb import expressions
 
-        text = self.request.get("ProjectionExpression")
-        if text is not None:
-            return expressions.parse_projection(text, self.attributes)
-        names = self.request.get("AttributesToGet")
-        if names is not None:
-            return expressions.from_attributes_to_get(names)
-        return None
+        return self._either(
+            "ProjectionExpression",
+            expressions.parse_projection,
+            "AttributesToGet",
+            expressions.from_attributes_to_get,
+        )
 
     def update(self) -> Any:
         from fogbank.services.dynamodb import expressions
 
-        text = self.request.get("UpdateExpression")
-        if text is not None:
-            return expressions.parse_update(text, self.attributes)
-        updates = self.request.get("AttributeUpdates")
-        if updates is not None:
-            return expressions.from_attribute_updates(updates)
-        return None
+        return self._either(
+            "UpdateExpression",
+            expressions.parse_update,
+            "AttributeUpdates",
+            expressions.from_attribute_updates,
+        )
 
     def key_condition(self, hash_key: str, range_key: str | None) -> Any:
         from fogbank.services.dynamodb import expressions
 
-        text = self.request.get("KeyConditionExpression")
-        if text is not None:
-            return expressions.parse_key_condition(text, self.attributes, hash_key, range_key)
-        conditions = self.request.get("KeyConditions")
-        if conditions is not None:
-            return expressions.from_key_conditions(conditions, hash_key, range_key)
-        raise validation(
-            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
+        condition = self._either(
+            "KeyConditionExpression",
+            lambda text, attributes: expressions.parse_key_condition(text, attributes, hash_key, range_key),
+            "KeyConditions",
+            lambda conditions: expressions.from_key_conditions(conditions, hash_key, range_key),
         )
+        if condition is None:
+            raise validation(
+                "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
+                "request."
+            )
+        return condition
 
     def check_unused(self) -> None:
         self.attributes.check_unused()

@@ -61,3 +61,27 @@ CREATE TABLE IF NOT EXISTS ddb_pitr_log (
     item        TEXT,
     PRIMARY KEY (table_id, seq)
 );
+
+-- migration: 2
+
+-- TTL expiry index (ttl.py): each item of a TTL-enabled table whose TTL attribute is a Number, by the
+-- epoch second it expires at, so the TTL job reads exactly the expired items and the next expiry time.
+CREATE TABLE IF NOT EXISTS ddb_ttl (
+    table_id  BIGINT NOT NULL,
+    hash      BIGINT NOT NULL,
+    hk        BLOB NOT NULL,
+    rk        BLOB NOT NULL,
+    at        DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (table_id, hash, hk, rk)
+);
+CREATE INDEX IF NOT EXISTS ddb_ttl_at ON ddb_ttl (table_id, at);
+
+-- Item collection sizes (item_collections.py) of tables with local secondary indexes, by partition key:
+-- the partition's items and its LSI entries with their overhead, kept by every write.
+CREATE TABLE IF NOT EXISTS ddb_collections (
+    table_id  BIGINT NOT NULL,
+    hash      BIGINT NOT NULL,
+    hk        BLOB NOT NULL,
+    size      BIGINT NOT NULL,
+    PRIMARY KEY (table_id, hash, hk)
+);

@@ -15,7 +15,8 @@ Items are stored as JSON of their AttributeValues; bytes (B, BS members) become 
 AttributeValue holds a string under "$b" (their values are dicts), so the marker is unambiguous.
 
 `write` is the only function that changes items: it keeps rows, index entries and counts in step, and
-hands the change to streams.record and backups.changed when the table has a stream or PITR on.
+hands the change to ttl.track, streams.record and backups.changed when the table has TTL, a stream or
+PITR on.
 Reads are streamed in chunks (`rows`), never a whole table at once.
 """
 
@@ -52,6 +53,7 @@ __all__ = [
     "counts",
     "in_index",
     "collection_size",
+    "encoded_key",
     "INDEX_ENTRY_OVERHEAD",
 ]
 
@@ -137,7 +139,8 @@ class Row:
     item: dict[str, Any]  # the decoded item (decoded a chunk at a time)
 
 
-def _encoded_key(table: Table, key: dict[str, Any]) -> tuple[int, bytes, bytes]:
+def encoded_key(table: Table, key: dict[str, Any]) -> tuple[int, bytes, bytes]:
+    """(hash, hk, rk): where the item with primary key `key` sits."""
     hk = encode(key[table.hash_key])
     rk = encode(key[table.range_key]) if table.range_key else b""
     return partition_hash(hk), hk, rk
@@ -145,7 +148,7 @@ def _encoded_key(table: Table, key: dict[str, Any]) -> tuple[int, bytes, bytes]:
 
 def read(tx: Transaction, table: Table, key: dict[str, Any]) -> tuple[dict[str, Any], int] | None:
     """The item with primary key `key` and its size, or None."""
-    row = tx.fetchone(_GET, (table.id, *_encoded_key(table, key)))
+    row = tx.fetchone(_GET, (table.id, *encoded_key(table, key)))
     return (loads(row[0]), row[1]) if row else None
 
 
@@ -178,9 +181,14 @@ def write(
 ) -> None:
     """Replace item `old` (None: absent) by `new` (None: delete) at `key`, with everything that follows.
 
-    The caller has validated `new` and read `old` in this transaction.
+    The caller has validated `new` and read `old` in this transaction. A write that would take an item
+    collection past 10 GB raises ItemCollectionSizeLimitExceededException before anything is written.
     """
-    h, hk, rk = _encoded_key(table, key)
+    if table.lsis and (old is not None or new is not None):
+        from fogbank.services.dynamodb import item_collections
+
+        item_collections.count(tx, table, key, old, new)
+    h, hk, rk = encoded_key(table, key)
     old_size = item_size(old) if old is not None else 0
     new_size = item_size(new) if new is not None else 0
     if new is not None:
@@ -189,6 +197,10 @@ def write(
         tx.execute(_DELETE, (table.id, h, hk, rk))
     if old is None and new is None:
         return
+    if table.ttl_attribute is not None:
+        from fogbank.services.dynamodb import ttl
+
+        ttl.track(tx, table, key, new, now=now)
     tx.execute(_COUNT, ((new is not None) - (old is not None), new_size - old_size, table.id))
     for index in table.lsis + table.gsis:
         _write_entry(tx, table, index, hk, rk, old, new)
@@ -280,6 +292,8 @@ def drop(tx: Transaction, table: Table) -> None:
     """Delete every row, index entry and count of `table`."""
     tx.execute("DELETE FROM ddb_items WHERE table_id = ?", (table.id,))
     tx.execute("DELETE FROM ddb_counts WHERE id = ?", (table.id,))
+    tx.execute("DELETE FROM ddb_ttl WHERE table_id = ?", (table.id,))
+    tx.execute("DELETE FROM ddb_collections WHERE table_id = ?", (table.id,))
     for index in table.lsis + table.gsis:
         drop_index(tx, index.id)
 
@@ -302,8 +316,8 @@ def counts(tx: Transaction, id_: int) -> tuple[int, int]:
 
 
 def collection_size(tx: Transaction, table: Table, partition_key: dict[str, Any]) -> int:
-    """The size of an item collection: a partition key's items, and its LSI entries with their 100 bytes of
-    overhead each, as AWS counts it."""
+    """The size of an item collection measured from its rows: a partition key's items, and its LSI entries
+    with their 100 bytes of overhead each, as AWS counts it (item_collections keeps it counted)."""
     hk = encode(partition_key)
     h = partition_hash(hk)
     total = int(tx.fetchone(_COLLECTION, (table.id, h, hk))[0])  # type: ignore[index]

@@ -5,7 +5,9 @@ item); then every action's condition is evaluated and every new item computed ag
 they are; only if every action passes are the changes written, all through store.write. A failed action
 cancels the transaction with one CancellationReason per action, in order: "None" for those that would
 have succeeded, "ConditionalCheckFailed" (with the old item for ReturnValuesOnConditionCheckFailure
-ALL_OLD), "ValidationError" for an update that cannot apply or an item that grows too big.
+ALL_OLD), "ValidationError" for an update that cannot apply or an item that grows too big,
+"ItemCollectionSizeLimitExceeded" for a write that would take an item collection past 10 GB. A request
+whose items (with their expression values) add up to more than 4 MB is refused whole.
 
 Transactions run one at a time (the request's database transaction holds the write lock), so two
 transactions on one item never interleave: the second sees the first's outcome, and a condition that
@@ -28,9 +30,8 @@ from typing import Any
 
 from fogbank.context import Context
 from fogbank.errors import ServiceError
-from fogbank.services.dynamodb import service, store, throttle
+from fogbank.services.dynamodb import item_collections, service, store, throttle
 from fogbank.services.dynamodb.capacity import index_writes, read_units, write_units
-from fogbank.services.dynamodb.item_ops import item_collection_metrics as metrics_of
 from fogbank.services.dynamodb.items import validate_key, validate_new_item, validation
 from fogbank.services.dynamodb.params import Expressions
 from fogbank.services.dynamodb.tables import Table, load
@@ -50,8 +51,11 @@ __all__ = [
 ]
 
 IDEMPOTENCY_SECONDS = 600.0
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
 MULTIPLE_OPERATIONS = "Transaction request cannot include multiple operations on one item"
 _KINDS = ("ConditionCheck", "Put", "Delete", "Update")
+# A transaction cancelled by an action's error gives the error's reason code.
+CANCELLATION_CODES = {"ItemCollectionSizeLimitExceededException": "ItemCollectionSizeLimitExceeded"}
 FAILURE_MESSAGES = {
     "ConditionalCheckFailed": "The conditional request failed",
     "DuplicateItem": "Duplicate primary key exists in table",
@@ -108,8 +112,10 @@ def run_actions(tx: Transaction, actions: list[Action], now: datetime) -> None:
         elif action.produce is not None:
             try:
                 action.new = action.produce(action.old)
+                item_collections.check(tx, action.table, action.key, action.old, action.new)
             except ServiceError as error:
-                reason = {"Code": "ValidationError", "Message": error.message}
+                code = CANCELLATION_CODES.get(error.code, "ValidationError")
+                reason = {"Code": code, "Message": error.message}
         failed = failed or reason["Code"] != "None"
         reasons.append(reason)
     if failed:
@@ -234,10 +240,20 @@ def item_collection_metrics(ctx: Context, actions: list[Action], request: dict[s
     metrics: dict[str, list[dict[str, Any]]] = {}
     for action in actions:
         if action.kind != "ConditionCheck":
-            entry = metrics_of(ctx.tx, action.table, request, action.key)
+            entry = item_collections.metrics(ctx.tx, action.table, request, action.key)
             if entry is not None:
                 metrics.setdefault(action.table.name, []).append(entry)
     return metrics
+
+
+def request_size(request: dict[str, Any]) -> int:
+    """The aggregate size AWS limits to 4 MB: each action's item (Put) or key, with its expression values."""
+    total = 0
+    for entry in request["TransactItems"]:
+        spec = next(entry[k] for k in _KINDS if entry.get(k) is not None)
+        total += item_size(spec["Item"] if "Item" in spec else spec["Key"])
+        total += item_size(spec.get("ExpressionAttributeValues") or {})
+    return total
 
 
 def _retry_capacity(ctx: Context, request: dict[str, Any]) -> list[dict[str, Any]]:
@@ -261,6 +277,8 @@ def transact_write_items(ctx: Context, request: dict[str, Any]) -> dict[str, Any
             previous["ConsumedCapacity"] = _retry_capacity(ctx, request)
         return previous
     actions = [_write_action(ctx, entry) for entry in request["TransactItems"]]
+    if request_size(request) > MAX_REQUEST_BYTES:
+        raise validation("Transaction request cannot be larger than 4MB")
     check_one_per_item([(a.table, a.key) for a in actions])
     for table in {a.table.name: a.table for a in actions}.values():
         throttle.admit(ctx, table, write=True)

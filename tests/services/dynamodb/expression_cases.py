@@ -24,7 +24,7 @@ class Err:
 class Case:
     """op: condition (PutItem with a condition), delete (DeleteItem with a condition), filter (Query and
     Scan with a filter, of the case's item), update (UpdateItem, ReturnValues ALL_NEW), get (GetItem),
-    query (Query of QUERY_ITEMS).
+    query (Query of QUERY_ITEMS), scan (Scan of the table, for its errors).
     expect: bool for condition/filter, the attributes that must be in the new item for update
     (with `absent` naming those that must not), the whole item for get, the sort keys for query."""
 
@@ -894,7 +894,84 @@ LEGACY: list[Case] = [
     ),
 ]
 
+_QUERY_PK_EQ = {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [av(QUERY_PK)]}}
+_VALUES = {"ExpressionAttributeValues": {":v": av(1)}}
+_NAMES = {"ExpressionAttributeNames": {"#n": "n"}}
+_VALUES_ONLY = "ExpressionAttributeValues can only be specified when using expressions: "
+_NAMES_ONLY = Err("ExpressionAttributeNames can only be specified when using expressions")
+_BOTH = "Can not use both expression and non-expression parameters in the same request: "
+
+# Expression attribute maps without expressions, and expression members beside legacy ones.
+MIXED: list[Case] = [
+    *raw("condition", _VALUES, Err(_VALUES_ONLY + "ConditionExpression is null")),
+    *raw("delete", _VALUES, Err(_VALUES_ONLY + "ConditionExpression is null")),
+    *raw("condition", _NAMES, _NAMES_ONLY),
+    *raw(
+        "update",
+        {"AttributeUpdates": {"a": {"Action": "PUT", "Value": av("v")}}, **_VALUES},
+        Err(_VALUES_ONLY + "UpdateExpression and ConditionExpression are null"),
+    ),
+    *raw("update", {"AttributeUpdates": {"a": {"Action": "PUT", "Value": av("v")}}, **_NAMES}, _NAMES_ONLY),
+    *raw("get", _NAMES, _NAMES_ONLY),
+    *raw(
+        "query",
+        {"KeyConditions": _QUERY_PK_EQ, **_VALUES},
+        Err(_VALUES_ONLY + "FilterExpression and KeyConditionExpression are null"),
+    ),
+    *raw("query", {"KeyConditions": _QUERY_PK_EQ, **_NAMES}, _NAMES_ONLY),
+    *raw(  # values have no use in a projection
+        "query",
+        {"KeyConditions": _QUERY_PK_EQ, "ProjectionExpression": "sk", **_VALUES},
+        Err(_VALUES_ONLY + "FilterExpression and KeyConditionExpression are null"),
+    ),
+    *raw("scan", _VALUES, Err(_VALUES_ONLY + "FilterExpression is null")),
+    *raw("scan", _NAMES, _NAMES_ONLY),
+    *raw(  # legacy KeyConditions go with a FilterExpression
+        "query",
+        {
+            "KeyConditions": _QUERY_PK_EQ,
+            "FilterExpression": "n >= :five",
+            "ExpressionAttributeValues": {":five": av(5)},
+        },
+        ["b2", "c"],
+    ),
+    *raw(
+        "query",
+        {
+            "KeyConditions": _QUERY_PK_EQ,
+            "KeyConditionExpression": "pk = :h",
+            "ExpressionAttributeValues": {":h": av(QUERY_PK)},
+        },
+        Err(
+            _BOTH
+            + "Non-expression parameters: {KeyConditions} Expression parameters: {KeyConditionExpression}"
+        ),
+    ),
+    *raw(
+        "query",
+        {
+            "KeyConditions": _QUERY_PK_EQ,
+            "QueryFilter": {"n": {"ComparisonOperator": "GE", "AttributeValueList": [av(5)]}},
+            "ProjectionExpression": "sk",
+            "FilterExpression": "n >= :five",
+            "ExpressionAttributeValues": {":five": av(5)},
+        },
+        Err(
+            _BOTH + "Non-expression parameters: {QueryFilter} "
+            "Expression parameters: {ProjectionExpression, FilterExpression}"
+        ),
+    ),
+    *raw(
+        "scan",
+        {"AttributesToGet": ["n"], "ScanFilter": {}, "FilterExpression": "n = :v", **_VALUES},
+        Err(
+            _BOTH + "Non-expression parameters: {AttributesToGet, ScanFilter} "
+            "Expression parameters: {FilterExpression}"
+        ),
+    ),
+]
+
 CASES: list[Case] = [
     Case(c.op, c.params, c.expect, c.absent, id=f"{c.op}-{i:03d}")
-    for i, c in enumerate(CONDITIONS + UPDATES + PROJECTIONS + KEY_CONDITIONS + LEGACY)
+    for i, c in enumerate(CONDITIONS + UPDATES + PROJECTIONS + KEY_CONDITIONS + LEGACY + MIXED)
 ]

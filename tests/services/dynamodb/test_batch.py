@@ -5,18 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import boto3
-import pytest
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
-from tests.server import FogbankServer
-
-
-def error_of(call: Callable[..., Any], **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as error:
-        call(**kwargs)
-    return error.value.response["Error"]["Code"], error.value.response["Error"]["Message"]
+from tests.services.dynamodb.errors import error_of
 
 
 def put(pk: str, **attributes: str) -> dict[str, Any]:
@@ -121,38 +110,3 @@ def test_batch_get_returns_unprocessed_keys_past_16_mb(ddb: Any, make_table: Cal
     assert sum(len(i["v"]["S"]) for i in got) <= 16 * 1024 * 1024 + 400_000
     again = ddb.batch_get_item(RequestItems=response["UnprocessedKeys"])
     assert len(again["Responses"][table]) == len(left)
-
-
-def test_throttled_tables_come_back_as_unprocessed_items() -> None:
-    """With --dynamodb-throttle, a table whose write capacity is spent is left for the caller to retry."""
-    server = FogbankServer("--dynamodb-throttle", tls_port=False).start()
-    try:
-        ddb = boto3.client(
-            "dynamodb",
-            endpoint_url=server.endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-            config=Config(retries={"max_attempts": 0}),
-        )
-        for name, units in (("slow", 1), ("fast", 1000)):
-            ddb.create_table(
-                TableName=name,
-                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": units},
-            )
-        big = "x" * 10_000  # 10 write units each: two full batches spend the 300-unit burst
-        for start in (0, 25):
-            ddb.batch_write_item(
-                RequestItems={"slow": [put(f"{i}", v=big) for i in range(start, start + 25)]}
-            )
-        request = {"slow": [put("late")], "fast": [put("quick")]}
-        response = ddb.batch_write_item(RequestItems=request)
-        assert response["UnprocessedItems"] == {"slow": [put("late")]}
-        assert "Item" in ddb.get_item(TableName="fast", Key={"pk": {"S": "quick"}})
-        with pytest.raises(ClientError) as error:
-            ddb.batch_write_item(RequestItems={"slow": [put("late")]})
-        assert error.value.response["Error"]["Code"] == "ProvisionedThroughputExceededException"
-    finally:
-        server.stop()

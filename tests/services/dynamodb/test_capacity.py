@@ -7,6 +7,7 @@ import urllib.request
 from typing import Any
 
 from tests.server import FogbankServer
+from tests.services.dynamodb.shapes import index
 
 
 def _item(key: str, size: int) -> dict[str, Any]:
@@ -62,13 +63,7 @@ def test_query_and_scan_round_once(ddb: Any, make_table: Any) -> None:
 def test_index_writes_with_indexes_mode(ddb: Any, make_table: Any) -> None:
     name = make_table(
         extra_attributes={"g": "S"},
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "by-g",
-                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "KEYS_ONLY"},
-            }
-        ],
+        GlobalSecondaryIndexes=[index("by-g", "g", None, "KEYS_ONLY")],
     )
     key = {"pk": {"S": "a"}}
     put = ddb.put_item(TableName=name, Item={**key, "g": {"S": "1"}}, ReturnConsumedCapacity="INDEXES")

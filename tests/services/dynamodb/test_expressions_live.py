@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.services.dynamodb.expression_cases import CASES, QUERY_ITEMS, QUERY_PK, SEED, Case, Err
+from tests.services.dynamodb.shapes import definitions, key_schema
 
 
 @pytest.fixture(scope="module")
@@ -19,11 +20,8 @@ def table(client: Callable[..., Any]) -> Iterator[tuple[Any, str]]:
     name = f"expr-{uuid.uuid4().hex[:10]}"
     ddb.create_table(
         TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
+        KeySchema=key_schema("pk", "sk"),
+        AttributeDefinitions=definitions(pk="S", sk="S"),
         BillingMode="PAY_PER_REQUEST",
     )
     for item in QUERY_ITEMS:
@@ -74,8 +72,8 @@ def run(ddb: Any, name: str, case: Case) -> Any:
         return ddb.update_item(TableName=name, Key=key, ReturnValues="ALL_NEW", **case.params)["Attributes"]
     if case.op == "get":
         return ddb.get_item(TableName=name, Key=key, **case.params).get("Item", {})
-    response = ddb.query(TableName=name, **case.params)
-    return [item["sk"]["S"] for item in response["Items"]]
+    read = ddb.scan if case.op == "scan" else ddb.query
+    return [item["sk"]["S"] for item in read(TableName=name, **case.params)["Items"]]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)

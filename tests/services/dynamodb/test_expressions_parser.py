@@ -21,6 +21,7 @@ from fogbank.services.dynamodb.expressions import (
 )
 from fogbank.services.dynamodb.expressions.lexer import tokenize
 from fogbank.services.dynamodb.expressions.reserved import RESERVED_WORDS
+from tests.services.dynamodb.expression_cases import av
 
 ITEM: dict[str, Any] = {
     "pk": {"S": "a"},
@@ -37,18 +38,7 @@ ITEM: dict[str, Any] = {
 
 
 def attrs(values: dict[str, Any] | None = None, names: dict[str, str] | None = None) -> ExpressionAttributes:
-    return ExpressionAttributes(names, {k: _av(v) for k, v in values.items()} if values else None)
-
-
-def _av(value: Any) -> dict[str, Any]:
-    """Short-hand literals: "x" is S, 5 is N, True is BOOL, dicts pass through."""
-    if isinstance(value, dict):
-        return value
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if isinstance(value, (int, float)):
-        return {"N": str(value)}
-    return {"S": value}
+    return ExpressionAttributes(names, {k: av(v) for k, v in values.items()} if values else None)
 
 
 def error(call: Any) -> str:

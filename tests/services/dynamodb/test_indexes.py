@@ -7,14 +7,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.services.dynamodb.shapes import index, key_schema
+
 
 def _gsi(
     name: str, hash_name: str, projection: dict[str, Any], range_name: str | None = None
 ) -> dict[str, Any]:
-    keys = [{"AttributeName": hash_name, "KeyType": "HASH"}]
-    if range_name:
-        keys.append({"AttributeName": range_name, "KeyType": "RANGE"})
-    return {"IndexName": name, "KeySchema": keys, "Projection": projection}
+    return {"IndexName": name, "KeySchema": key_schema(hash_name, range_name), "Projection": projection}
 
 
 def _query_index(
@@ -142,16 +141,7 @@ def test_lsi_counts_and_scan(ddb: Any, make_table: Any) -> None:
     name = make_table(
         range=("sk", "N"),
         extra_attributes={"at": "S"},
-        LocalSecondaryIndexes=[
-            {
-                "IndexName": "by-at",
-                "KeySchema": [
-                    {"AttributeName": "pk", "KeyType": "HASH"},
-                    {"AttributeName": "at", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
+        LocalSecondaryIndexes=[index("by-at", "pk", "at")],
     )
     for i in range(5):
         ddb.put_item(TableName=name, Item={"pk": {"S": "a"}, "sk": {"N": str(i)}, "at": {"S": f"t{4 - i}"}})

@@ -7,6 +7,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.services.dynamodb.errors import error_of
+from tests.services.dynamodb.shapes import definitions, index, key_schema
+
 EVERY_TYPE = {
     "pk": {"S": "k"},
     "s": {"S": "héllo"},
@@ -21,11 +24,6 @@ EVERY_TYPE = {
     "ns": {"NS": ["1", "2.5"]},
     "bs": {"BS": [b"\x01", b"\x02"]},
 }
-
-
-def _error(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def test_every_attribute_type_round_trips(ddb: Any, make_table: Any) -> None:
@@ -67,21 +65,13 @@ def test_missing_item_and_projection(ddb: Any, make_table: Any) -> None:
 )
 def test_bad_keys(ddb: Any, make_table: Any, key: dict, message: str) -> None:
     name = make_table()
-    with pytest.raises(ClientError) as excinfo:
-        ddb.get_item(TableName=name, Key=key)
-    assert _error(excinfo) == ("ValidationException", message)
+    assert error_of(ddb.get_item, TableName=name, Key=key) == ("ValidationException", message)
 
 
 def test_put_item_checks(ddb: Any, make_table: Any) -> None:
     name = make_table(
         extra_attributes={"gk": "S"},
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "by-gk",
-                "KeySchema": [{"AttributeName": "gk", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
+        GlobalSecondaryIndexes=[index("by-gk", "gk")],
     )
     cases = [
         ({"x": {"S": "a"}}, "One or more parameter values were invalid: Missing the key pk in the item"),
@@ -100,9 +90,7 @@ def test_put_item_checks(ddb: Any, make_table: Any) -> None:
         ),
     ]
     for item, message in cases:
-        with pytest.raises(ClientError) as excinfo:
-            ddb.put_item(TableName=name, Item=item)
-        assert _error(excinfo) == ("ValidationException", message)
+        assert error_of(ddb.put_item, TableName=name, Item=item) == ("ValidationException", message)
     assert ddb.describe_table(TableName=name)["Table"]["ItemCount"] == 0
 
 
@@ -127,13 +115,18 @@ def test_conditions_and_return_values(ddb: Any, make_table: Any) -> None:
             ConditionExpression="attribute_not_exists(pk)",
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
-    assert _error(excinfo) == ("ConditionalCheckFailedException", "The conditional request failed")
+    error = excinfo.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "ConditionalCheckFailedException",
+        "The conditional request failed",
+    )
     assert excinfo.value.response["Item"] == {**key, "v": {"N": "1"}}
     old = ddb.put_item(TableName=name, Item={**key, "v": {"N": "2"}}, ReturnValues="ALL_OLD")["Attributes"]
     assert old == {**key, "v": {"N": "1"}}
-    with pytest.raises(ClientError) as excinfo:
-        ddb.put_item(TableName=name, Item=key, ReturnValues="ALL_NEW")
-    assert _error(excinfo) == ("ValidationException", "Return values set to invalid value")
+    assert error_of(ddb.put_item, TableName=name, Item=key, ReturnValues="ALL_NEW") == (
+        "ValidationException",
+        "Return values set to invalid value",
+    )
     deleted = ddb.delete_item(
         TableName=name,
         Key=key,
@@ -148,38 +141,28 @@ def test_conditions_and_return_values(ddb: Any, make_table: Any) -> None:
 def test_update_item_return_values(ddb: Any, make_table: Any) -> None:
     name = make_table()
     key = {"pk": {"S": "u"}}
-    new = ddb.update_item(
-        TableName=name,
-        Key=key,
-        UpdateExpression="SET a = :one, b = :two",
-        ExpressionAttributeValues={":one": {"N": "1"}, ":two": {"S": "x"}},
-        ReturnValues="ALL_NEW",
-    )["Attributes"]
-    assert new == {**key, "a": {"N": "1"}, "b": {"S": "x"}}
-    updated_old = ddb.update_item(
-        TableName=name,
-        Key=key,
-        UpdateExpression="SET a = a + :one",
-        ExpressionAttributeValues={":one": {"N": "1"}},
-        ReturnValues="UPDATED_OLD",
-    )["Attributes"]
-    assert updated_old == {"a": {"N": "1"}}
-    updated_new = ddb.update_item(
-        TableName=name,
-        Key=key,
-        UpdateExpression="REMOVE b SET a = a + :one",
-        ExpressionAttributeValues={":one": {"N": "1"}},
-        ReturnValues="UPDATED_NEW",
-    )["Attributes"]
-    assert updated_new == {"a": {"N": "3"}}
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_item(
+    one = {":one": {"N": "1"}}
+
+    def update(expression: str, values: dict[str, Any], return_values: str) -> dict[str, Any]:
+        return ddb.update_item(
             TableName=name,
             Key=key,
-            UpdateExpression="SET pk = :v",
-            ExpressionAttributeValues={":v": {"S": "z"}},
-        )
-    assert _error(excinfo) == (
+            UpdateExpression=expression,
+            ExpressionAttributeValues=values,
+            ReturnValues=return_values,
+        )["Attributes"]
+
+    new = update("SET a = :one, b = :two", {**one, ":two": {"S": "x"}}, "ALL_NEW")
+    assert new == {**key, "a": {"N": "1"}, "b": {"S": "x"}}
+    assert update("SET a = a + :one", one, "UPDATED_OLD") == {"a": {"N": "1"}}
+    assert update("REMOVE b SET a = a + :one", one, "UPDATED_NEW") == {"a": {"N": "3"}}
+    assert error_of(
+        ddb.update_item,
+        TableName=name,
+        Key=key,
+        UpdateExpression="SET pk = :v",
+        ExpressionAttributeValues={":v": {"S": "z"}},
+    ) == (
         "ValidationException",
         "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of "
         "the key",
@@ -191,70 +174,42 @@ def test_legacy_parameters_and_mixing(ddb: Any, make_table: Any) -> None:
     key = {"pk": {"S": "l"}}
     ddb.update_item(TableName=name, Key=key, AttributeUpdates={"c": {"Value": {"N": "5"}, "Action": "PUT"}})
     ddb.put_item(TableName=name, Item={**key, "c": {"N": "6"}}, Expected={"c": {"Value": {"N": "5"}}})
-    with pytest.raises(ClientError) as excinfo:
-        ddb.put_item(TableName=name, Item=key, Expected={"c": {"Value": {"N": "5"}}})
-    assert _error(excinfo)[0] == "ConditionalCheckFailedException"
-    with pytest.raises(ClientError) as excinfo:
-        ddb.put_item(
-            TableName=name,
-            Item=key,
-            Expected={"c": {"Exists": False}},
-            ConditionExpression="attribute_not_exists(c)",
-        )
-    assert _error(excinfo) == (
+    assert (
+        error_of(ddb.put_item, TableName=name, Item=key, Expected={"c": {"Value": {"N": "5"}}})[0]
+        == "ConditionalCheckFailedException"
+    )
+    assert error_of(
+        ddb.put_item,
+        TableName=name,
+        Item=key,
+        Expected={"c": {"Exists": False}},
+        ConditionExpression="attribute_not_exists(c)",
+    ) == (
         "ValidationException",
         "Can not use both expression and non-expression parameters in the same request: Non-expression "
         "parameters: {Expected} Expression parameters: {ConditionExpression}",
     )
-    with pytest.raises(ClientError) as excinfo:
-        ddb.get_item(TableName=name, Key=key, ExpressionAttributeNames={"#c": "c"})
-    assert _error(excinfo) == (
+    assert error_of(ddb.get_item, TableName=name, Key=key, ExpressionAttributeNames={"#c": "c"}) == (
         "ValidationException",
         "ExpressionAttributeNames can only be specified when using expressions",
     )
-    with pytest.raises(ClientError) as excinfo:
-        ddb.put_item(
-            TableName=name,
-            Item=key,
-            ConditionExpression="attribute_exists(c)",
-            ExpressionAttributeValues={":unused": {"S": "x"}},
-        )
-    assert _error(excinfo) == (
+    assert error_of(
+        ddb.put_item,
+        TableName=name,
+        Item=key,
+        ConditionExpression="attribute_exists(c)",
+        ExpressionAttributeValues={":unused": {"S": "x"}},
+    ) == (
         "ValidationException",
         "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}",
     )
 
 
 def test_missing_table(ddb: Any) -> None:
-    with pytest.raises(ClientError) as excinfo:
-        ddb.get_item(TableName="no-such-table", Key={"pk": {"S": "a"}})
-    assert _error(excinfo) == ("ResourceNotFoundException", "Requested resource not found")
-
-
-def test_item_collection_metrics(ddb: Any, make_table: Any) -> None:
-    name = make_table(
-        range=("sk", "S"),
-        extra_attributes={"lk": "S"},
-        LocalSecondaryIndexes=[
-            {
-                "IndexName": "by-lk",
-                "KeySchema": [
-                    {"AttributeName": "pk", "KeyType": "HASH"},
-                    {"AttributeName": "lk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
+    assert error_of(ddb.get_item, TableName="no-such-table", Key={"pk": {"S": "a"}}) == (
+        "ResourceNotFoundException",
+        "Requested resource not found",
     )
-    result = ddb.put_item(
-        TableName=name,
-        Item={"pk": {"S": "c"}, "sk": {"S": "1"}, "lk": {"S": "x"}},
-        ReturnItemCollectionMetrics="SIZE",
-    )
-    assert result["ItemCollectionMetrics"] == {
-        "ItemCollectionKey": {"pk": {"S": "c"}},
-        "SizeEstimateRangeGB": [0.0, 1.0],
-    }
 
 
 def test_iam_policies_scope_item_access_to_a_table(server: Any) -> None:
@@ -265,8 +220,8 @@ def test_iam_policies_scope_item_access_to_a_table(server: Any) -> None:
     for name in ("allowed", "other"):
         root.create_table(
             TableName=name,
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=key_schema("pk"),
+            AttributeDefinitions=definitions(pk="S"),
             BillingMode="PAY_PER_REQUEST",
         )
     arn = f"arn:aws:dynamodb:us-east-1:{account}:table/allowed"
@@ -283,16 +238,12 @@ def test_iam_policies_scope_item_access_to_a_table(server: Any) -> None:
     ddb = make("dynamodb")
     ddb.put_item(TableName="allowed", Item={"pk": {"S": "a"}})
     assert ddb.get_item(TableName="allowed", Key={"pk": {"S": "a"}})["Item"] == {"pk": {"S": "a"}}
-    with pytest.raises(ClientError) as excinfo:
-        ddb.put_item(TableName="other", Item={"pk": {"S": "a"}})
-    assert excinfo.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert error_of(ddb.put_item, TableName="other", Item={"pk": {"S": "a"}})[0] == "AccessDeniedException"
 
 
 def test_conditional_operator_needs_expected(ddb: Any, make_table: Any) -> None:
     name = make_table()
-    with pytest.raises(ClientError) as excinfo:
-        ddb.put_item(TableName=name, Item={"pk": {"S": "a"}}, ConditionalOperator="AND")
-    assert _error(excinfo) == (
+    assert error_of(ddb.put_item, TableName=name, Item={"pk": {"S": "a"}}, ConditionalOperator="AND") == (
         "ValidationException",
         "ConditionalOperator cannot be used without Filter or Expected",
     )

@@ -6,13 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
-
-def error_of(call: Callable[..., Any], **kwargs: Any) -> dict[str, Any]:
-    with pytest.raises(ClientError) as error:
-        call(**kwargs)
-    return {**error.value.response["Error"], "Reasons": error.value.response.get("CancellationReasons")}
+from tests.services.dynamodb.errors import failure_of
+from tests.services.dynamodb.shapes import index
 
 
 @pytest.fixture
@@ -71,7 +67,7 @@ def test_insert_update_delete_with_returning(ddb: Any, orders: str) -> None:
     )
     item = ddb.get_item(TableName=orders, Key={"pk": {"S": "cy"}, "sk": {"N": "1"}})["Item"]
     assert item["l"] == {"L": [{"N": "1"}, {"S": "x"}]} and item["m"] == {"M": {"a": {"BOOL": True}}}
-    duplicate = error_of(
+    duplicate = failure_of(
         ddb.execute_statement, Statement=f"INSERT INTO \"{orders}\" VALUE {{'pk': 'cy', 'sk': 1}}"
     )
     assert (duplicate["Code"], duplicate["Message"]) == (
@@ -98,14 +94,14 @@ def test_insert_update_delete_with_returning(ddb: Any, orders: str) -> None:
     )
     assert old["Items"][0]["n"] == {"N": "6"}
     assert "Item" not in ddb.get_item(TableName=orders, Key={"pk": {"S": "cy"}, "sk": {"N": "1"}})
-    gone = error_of(
+    gone = failure_of(
         ddb.execute_statement, Statement=f"UPDATE \"{orders}\" SET n = 1 WHERE pk = 'cy' AND sk = 1"
     )
     assert (gone["Code"], gone["Message"]) == (
         "ConditionalCheckFailedException",
         "The conditional request failed",
     )
-    failed = error_of(
+    failed = failure_of(
         ddb.execute_statement,
         Statement=f"DELETE FROM \"{orders}\" WHERE pk = 'ann' AND sk = 1 AND total > 100",
         ReturnValuesOnConditionCheckFailure="ALL_OLD",
@@ -114,18 +110,18 @@ def test_insert_update_delete_with_returning(ddb: Any, orders: str) -> None:
 
 
 def test_statement_errors(ddb: Any, orders: str) -> None:
-    syntax = error_of(ddb.execute_statement, Statement=f'SELEC * FROM "{orders}"')
+    syntax = failure_of(ddb.execute_statement, Statement=f'SELEC * FROM "{orders}"')
     assert syntax["Code"] == "ValidationException"
     assert syntax["Message"].startswith("Statement wasn't well formed, can't be processed:")
-    partial = error_of(ddb.execute_statement, Statement=f"DELETE FROM \"{orders}\" WHERE pk = 'ann'")
+    partial = failure_of(ddb.execute_statement, Statement=f"DELETE FROM \"{orders}\" WHERE pk = 'ann'")
     assert partial["Message"] == "Where clause does not contain a mandatory equality on all key attributes"
-    key = error_of(
+    key = failure_of(
         ddb.execute_statement, Statement=f"UPDATE \"{orders}\" SET sk = 3 WHERE pk = 'ann' AND sk = 1"
     )
     assert key["Message"] == "Cannot update attribute sk. This attribute is part of the key"
-    params = error_of(ddb.execute_statement, Statement=f'SELECT * FROM "{orders}" WHERE pk = ?')
+    params = failure_of(ddb.execute_statement, Statement=f'SELECT * FROM "{orders}" WHERE pk = ?')
     assert params["Message"] == "Number of parameters in request and statement don't match."
-    missing = error_of(ddb.execute_statement, Statement='SELECT * FROM "no-such-table"')
+    missing = failure_of(ddb.execute_statement, Statement='SELECT * FROM "no-such-table"')
     assert missing["Code"] == "ResourceNotFoundException"
 
 
@@ -150,7 +146,7 @@ def test_batch_execute_statement_reports_each_statement(ddb: Any, orders: str) -
 
 
 def test_execute_transaction_is_all_or_nothing(ddb: Any, orders: str) -> None:
-    error = error_of(
+    error = failure_of(
         ddb.execute_transaction,
         TransactStatements=[
             {"Statement": f"INSERT INTO \"{orders}\" VALUE {{'pk': 'eve', 'sk': 1}}"},
@@ -179,7 +175,7 @@ def test_execute_transaction_is_all_or_nothing(ddb: Any, orders: str) -> None:
         {"Item": {"total": {"N": "11"}}},
         {"Item": {"pk": {"S": "eve"}, "sk": {"N": "1"}}},
     ]
-    duplicate = error_of(
+    duplicate = failure_of(
         ddb.execute_transaction,
         TransactStatements=[{"Statement": f"INSERT INTO \"{orders}\" VALUE {{'pk': 'eve', 'sk': 1}}"}],
     )
@@ -191,13 +187,7 @@ def test_execute_transaction_is_all_or_nothing(ddb: Any, orders: str) -> None:
 def test_index_select_nested_projection_and_set_functions(ddb: Any, make_table: Callable[..., str]) -> None:
     table = make_table(
         extra_attributes={"city": "S"},
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "by-city",
-                "KeySchema": [{"AttributeName": "city", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
+        GlobalSecondaryIndexes=[index("by-city", "city")],
     )
     ddb.execute_statement(
         Statement=f'INSERT INTO "{table}" VALUE '
@@ -221,7 +211,7 @@ def test_index_select_nested_projection_and_set_functions(ddb: Any, make_table: 
     )
     item = ddb.get_item(TableName=table, Key={"pk": {"S": "p2"}})["Item"]
     assert sorted(item["tags"]["SS"]) == ["b", "c"]
-    missing_index = error_of(ddb.execute_statement, Statement=f'SELECT * FROM "{table}"."nope"')
+    missing_index = failure_of(ddb.execute_statement, Statement=f'SELECT * FROM "{table}"."nope"')
     assert missing_index["Message"] == "The table does not have the specified index: nope"
 
 
@@ -236,4 +226,4 @@ def test_execute_transaction_token_is_idempotent(ddb: Any, orders: str) -> None:
         **request,
         "TransactStatements": [{"Statement": f"DELETE FROM \"{orders}\" WHERE pk = 'fay' AND sk = 1"}],
     }
-    assert error_of(ddb.execute_transaction, **other)["Code"] == "IdempotentParameterMismatchException"
+    assert failure_of(ddb.execute_transaction, **other)["Code"] == "IdempotentParameterMismatchException"

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.services.dynamodb.shapes import definitions, index, key_schema
+
 PARTITIONS = [f"p{i}" for i in range(10)]
 GROUPS = ["g0", "g1", "g2"]
 WORDS = ["apple", "apricot", "Banana", "banana", "é-acute", "zeta", "ß", "日本", "a", "ab", "abc", "b", "~"]
@@ -61,32 +63,11 @@ def loaded(client: Callable[..., Any]) -> Iterator[tuple[Any, str]]:
     name = f"q-{uuid.uuid4().hex[:10]}"
     ddb.create_table(
         TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": n, "AttributeType": t}
-            for n, t in (("pk", "S"), ("sk", "N"), ("ls", "S"), ("g", "S"), ("gs", "N"))
-        ],
+        KeySchema=key_schema("pk", "sk"),
+        AttributeDefinitions=definitions(pk="S", sk="N", ls="S", g="S", gs="N"),
         BillingMode="PAY_PER_REQUEST",
-        LocalSecondaryIndexes=[
-            {
-                "IndexName": "by-ls",
-                "KeySchema": [
-                    {"AttributeName": "pk", "KeyType": "HASH"},
-                    {"AttributeName": "ls", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "KEYS_ONLY"},
-            }
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "by-g",
-                "KeySchema": [
-                    {"AttributeName": "g", "KeyType": "HASH"},
-                    {"AttributeName": "gs", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["payload"]},
-            }
-        ],
+        LocalSecondaryIndexes=[index("by-ls", "pk", "ls", "KEYS_ONLY")],
+        GlobalSecondaryIndexes=[index("by-g", "g", "gs", "INCLUDE", non_key=["payload"])],
     )
     for item in ITEMS:
         ddb.put_item(TableName=name, Item=item)

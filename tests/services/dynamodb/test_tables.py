@@ -8,10 +8,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-
-def _error(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
+from tests.services.dynamodb.errors import error_of
+from tests.services.dynamodb.shapes import definitions, index
 
 
 def _name() -> str:
@@ -22,16 +20,12 @@ def _keys(*names: tuple[str, str]) -> list[dict[str, str]]:
     return [{"AttributeName": n, "KeyType": k} for n, k in names]
 
 
-def _defs(**types: str) -> list[dict[str, str]]:
-    return [{"AttributeName": n, "AttributeType": t} for n, t in types.items()]
-
-
 def test_create_describe_and_waiter(ddb: Any) -> None:
     name = _name()
     created = ddb.create_table(
         TableName=name,
         KeySchema=_keys(("pk", "HASH"), ("sk", "RANGE")),
-        AttributeDefinitions=_defs(pk="S", sk="N"),
+        AttributeDefinitions=definitions(pk="S", sk="N"),
         ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 2},
         Tags=[{"Key": "team", "Value": "db"}],
     )["TableDescription"]
@@ -51,9 +45,7 @@ def test_create_describe_and_waiter(ddb: Any) -> None:
         {"Key": "team", "Value": "db"}
     ]
     ddb.delete_table(TableName=name)
-    with pytest.raises(ClientError) as excinfo:
-        ddb.describe_table(TableName=name)
-    assert _error(excinfo) == (
+    assert error_of(ddb.describe_table, TableName=name) == (
         "ResourceNotFoundException",
         f"Requested resource not found: Table: {name} not found",
     )
@@ -61,9 +53,7 @@ def test_create_describe_and_waiter(ddb: Any) -> None:
 
 def test_create_twice_is_in_use(ddb: Any, make_table: Any) -> None:
     name = make_table()
-    with pytest.raises(ClientError) as excinfo:
-        make_table(TableName=name)
-    assert _error(excinfo) == ("ResourceInUseException", f"Table already exists: {name}")
+    assert error_of(make_table, TableName=name) == ("ResourceInUseException", f"Table already exists: {name}")
 
 
 @pytest.mark.parametrize(
@@ -71,40 +61,40 @@ def test_create_twice_is_in_use(ddb: Any, make_table: Any) -> None:
     [
         (
             _keys(("pk", "HASH")),
-            _defs(pk="S", other="S"),
+            definitions(pk="S", other="S"),
             {},
             "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly "
             "match number of attributes defined in AttributeDefinitions",
         ),
         (
             _keys(("pk", "HASH")),
-            _defs(other="S"),
+            definitions(other="S"),
             {},
             "One or more parameter values were invalid: Some index key attributes are not defined in "
             "AttributeDefinitions. Keys: [pk], AttributeDefinitions: [other]",
         ),
         (
             _keys(("pk", "RANGE")),
-            _defs(pk="S"),
+            definitions(pk="S"),
             {},
             "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
         ),
         (
             _keys(("pk", "HASH"), ("pk", "RANGE")),
-            _defs(pk="S"),
+            definitions(pk="S"),
             {},
             "Both the Hash Key and the Range Key element in the KeySchema have the same name",
         ),
         (
             _keys(("pk", "HASH")),
-            _defs(pk="S"),
+            definitions(pk="S"),
             {"BillingMode": "PROVISIONED"},
             "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both "
             "be specified when BillingMode is PROVISIONED",
         ),
         (
             _keys(("pk", "HASH")),
-            _defs(pk="S"),
+            definitions(pk="S"),
             {
                 "BillingMode": "PAY_PER_REQUEST",
                 "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
@@ -114,48 +104,30 @@ def test_create_twice_is_in_use(ddb: Any, make_table: Any) -> None:
         ),
         (
             _keys(("pk", "HASH")),
-            _defs(pk="S", g="S"),
+            definitions(pk="S", g="S"),
             {
                 "BillingMode": "PAY_PER_REQUEST",
-                "LocalSecondaryIndexes": [
-                    {
-                        "IndexName": "lsi",
-                        "KeySchema": _keys(("pk", "HASH"), ("g", "RANGE")),
-                        "Projection": {"ProjectionType": "ALL"},
-                    }
-                ],
+                "LocalSecondaryIndexes": [index("lsi", "pk", "g")],
             },
             "One or more parameter values were invalid: Table KeySchema does not have a range key, which is "
             "required when specifying a LocalSecondaryIndex",
         ),
         (
             _keys(("pk", "HASH")),
-            _defs(pk="S", g="S", unused="N"),
+            definitions(pk="S", g="S", unused="N"),
             {
                 "BillingMode": "PAY_PER_REQUEST",
-                "GlobalSecondaryIndexes": [
-                    {
-                        "IndexName": "gsi",
-                        "KeySchema": _keys(("g", "HASH")),
-                        "Projection": {"ProjectionType": "ALL"},
-                    }
-                ],
+                "GlobalSecondaryIndexes": [index("gsi", "g")],
             },
             "One or more parameter values were invalid: Some AttributeDefinitions are not used. "
             "AttributeDefinitions: [pk, g, unused], keys used: [pk, g]",
         ),
         (
             _keys(("pk", "HASH")),
-            _defs(pk="S", g="S"),
+            definitions(pk="S", g="S"),
             {
                 "BillingMode": "PAY_PER_REQUEST",
-                "GlobalSecondaryIndexes": [
-                    {
-                        "IndexName": "gsi",
-                        "KeySchema": _keys(("g", "HASH")),
-                        "Projection": {"ProjectionType": "INCLUDE"},
-                    }
-                ],
+                "GlobalSecondaryIndexes": [index("gsi", "g", None, "INCLUDE")],
             },
             "One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is "
             "not specified",
@@ -164,22 +136,22 @@ def test_create_twice_is_in_use(ddb: Any, make_table: Any) -> None:
 )
 def test_create_table_validation(ddb: Any, keys: Any, defs: Any, extra: dict, message: str) -> None:
     name = _name()
-    with pytest.raises(ClientError) as excinfo:
-        ddb.create_table(TableName=name, KeySchema=keys, AttributeDefinitions=defs, **extra)
-    assert _error(excinfo) == ("ValidationException", message)
+    assert error_of(ddb.create_table, TableName=name, KeySchema=keys, AttributeDefinitions=defs, **extra) == (
+        "ValidationException",
+        message,
+    )
     with pytest.raises(ClientError):
         ddb.describe_table(TableName=name)
 
 
 def test_table_name_is_checked(ddb: Any) -> None:
-    with pytest.raises(ClientError) as excinfo:
-        ddb.create_table(
-            TableName="ab",
-            KeySchema=_keys(("pk", "HASH")),
-            AttributeDefinitions=_defs(pk="S"),
-            BillingMode="PAY_PER_REQUEST",
-        )
-    assert _error(excinfo)[1] == (
+    assert error_of(
+        ddb.create_table,
+        TableName="ab",
+        KeySchema=_keys(("pk", "HASH")),
+        AttributeDefinitions=definitions(pk="S"),
+        BillingMode="PAY_PER_REQUEST",
+    )[1] == (
         "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: "
         "Member must have length greater than or equal to 3"
     )
@@ -189,13 +161,7 @@ def test_indexes_streams_and_on_demand(ddb: Any, make_table: Any) -> None:
     name = make_table(
         range=("sk", "S"),
         extra_attributes={"lk": "N", "gk": "S"},
-        LocalSecondaryIndexes=[
-            {
-                "IndexName": "by-lk",
-                "KeySchema": _keys(("pk", "HASH"), ("lk", "RANGE")),
-                "Projection": {"ProjectionType": "KEYS_ONLY"},
-            }
-        ],
+        LocalSecondaryIndexes=[index("by-lk", "pk", "lk", "KEYS_ONLY")],
         GlobalSecondaryIndexes=[
             {
                 "IndexName": "by-gk",
@@ -232,15 +198,14 @@ def test_too_many_local_indexes(ddb: Any) -> None:
         }
         for i in range(6)
     ]
-    with pytest.raises(ClientError) as excinfo:
-        ddb.create_table(
-            TableName=_name(),
-            KeySchema=_keys(("pk", "HASH"), ("sk", "RANGE")),
-            AttributeDefinitions=_defs(pk="S", sk="S"),
-            BillingMode="PAY_PER_REQUEST",
-            LocalSecondaryIndexes=lsis,
-        )
-    assert _error(excinfo)[1] == (
+    assert error_of(
+        ddb.create_table,
+        TableName=_name(),
+        KeySchema=_keys(("pk", "HASH"), ("sk", "RANGE")),
+        AttributeDefinitions=definitions(pk="S", sk="S"),
+        BillingMode="PAY_PER_REQUEST",
+        LocalSecondaryIndexes=lsis,
+    )[1] == (
         "One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit "
         "of 5"
     )
@@ -250,11 +215,11 @@ def test_update_throughput_billing_and_protection(ddb: Any, make_table: Any) -> 
     name = make_table(
         BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
     )
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(
-            TableName=name, ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
-        )
-    assert _error(excinfo)[1].startswith("The provisioned throughput for the table will not change.")
+    assert error_of(
+        ddb.update_table,
+        TableName=name,
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )[1].startswith("The provisioned throughput for the table will not change.")
     updated = ddb.update_table(
         TableName=name, ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 9}
     )
@@ -270,16 +235,12 @@ def test_update_throughput_billing_and_protection(ddb: Any, make_table: Any) -> 
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert table["OnDemandThroughput"] == {"MaxReadRequestUnits": 100}
     ddb.update_table(TableName=name, DeletionProtectionEnabled=True)
-    with pytest.raises(ClientError) as excinfo:
-        ddb.delete_table(TableName=name)
-    assert _error(excinfo) == (
+    assert error_of(ddb.delete_table, TableName=name) == (
         "ValidationException",
         "Resource cannot be deleted as it is currently protected against deletion. Disable deletion "
         "protection first.",
     )
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(TableName=name)
-    assert _error(excinfo)[0] == "ValidationException"
+    assert error_of(ddb.update_table, TableName=name)[0] == "ValidationException"
 
 
 def test_update_streams_and_table_class(ddb: Any, make_table: Any) -> None:
@@ -289,11 +250,11 @@ def test_update_streams_and_table_class(ddb: Any, make_table: Any) -> None:
     )
     table = ddb.describe_table(TableName=name)["Table"]
     assert table["StreamSpecification"]["StreamViewType"] == "KEYS_ONLY"
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(
-            TableName=name, StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
-        )
-    assert _error(excinfo) == (
+    assert error_of(
+        ddb.update_table,
+        TableName=name,
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
+    ) == (
         "ValidationException",
         f"Table already has an enabled stream: TableName: {name}",
     )
@@ -323,9 +284,7 @@ def test_tags(ddb: Any, make_table: Any) -> None:
     ddb.untag_resource(ResourceArn=arn, TagKeys=["a"])
     assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "b", "Value": "2"}]
     missing = arn + "-missing"
-    with pytest.raises(ClientError) as excinfo:
-        ddb.list_tags_of_resource(ResourceArn=missing)
-    assert _error(excinfo) == (
+    assert error_of(ddb.list_tags_of_resource, ResourceArn=missing) == (
         "ResourceNotFoundException",
         f"Requested resource not found: ResourcArn: {missing} not found",
     )
@@ -334,23 +293,22 @@ def test_tags(ddb: Any, make_table: Any) -> None:
 def test_stream_disable_keeps_the_latest_arn(ddb: Any, make_table: Any) -> None:
     name = make_table(StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
     arn = ddb.describe_table(TableName=name)["Table"]["LatestStreamArn"]
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(
-            TableName=name, StreamSpecification={"StreamEnabled": False, "StreamViewType": "NEW_IMAGE"}
-        )
-    assert _error(excinfo)[1] == (
+    assert error_of(
+        ddb.update_table,
+        TableName=name,
+        StreamSpecification={"StreamEnabled": False, "StreamViewType": "NEW_IMAGE"},
+    )[1] == (
         "One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must "
         "not be specified"
     )
     ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": False})
     table = ddb.describe_table(TableName=name)["Table"]
     assert "StreamSpecification" not in table and table["LatestStreamArn"] == arn
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": False})
-    assert _error(excinfo)[1] == f"Table has no stream to disable: TableName: {name}"
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(TableName=name, StreamSpecification={"StreamEnabled": True})
-    assert _error(excinfo)[1] == (
+    assert (
+        error_of(ddb.update_table, TableName=name, StreamSpecification={"StreamEnabled": False})[1]
+        == f"Table has no stream to disable: TableName: {name}"
+    )
+    assert error_of(ddb.update_table, TableName=name, StreamSpecification={"StreamEnabled": True})[1] == (
         "One or more parameter values were invalid: If stream is being enabled then UpdateViewType is "
         "required"
     )
@@ -375,12 +333,8 @@ def test_update_table_combinations(ddb: Any, make_table: Any) -> None:
         ),
     ]
     for kwargs, message in cases:
-        with pytest.raises(ClientError) as excinfo:
-            ddb.update_table(TableName=name, **kwargs)
-        assert _error(excinfo) == ("ValidationException", message)
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(TableName=name)
-    assert _error(excinfo)[1].startswith(
+        assert error_of(ddb.update_table, TableName=name, **kwargs) == ("ValidationException", message)
+    assert error_of(ddb.update_table, TableName=name)[1].startswith(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled"
     )
 
@@ -391,13 +345,7 @@ def test_index_updates_name_only_global_indexes(ddb: Any, make_table: Any) -> No
         extra_attributes={"lk": "S", "gk": "S"},
         BillingMode="PROVISIONED",
         ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
-        LocalSecondaryIndexes=[
-            {
-                "IndexName": "lsi",
-                "KeySchema": _keys(("pk", "HASH"), ("lk", "RANGE")),
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
+        LocalSecondaryIndexes=[index("lsi", "pk", "lk")],
         GlobalSecondaryIndexes=[
             {
                 "IndexName": "gsi",
@@ -407,16 +355,18 @@ def test_index_updates_name_only_global_indexes(ddb: Any, make_table: Any) -> No
             }
         ],
     )
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "lsi"}}])
-    assert _error(excinfo)[1] == "Cannot delete an index that is not a GlobalSecondaryIndex: lsi"
+    assert (
+        error_of(
+            ddb.update_table, TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "lsi"}}]
+        )[1]
+        == "Cannot delete an index that is not a GlobalSecondaryIndex: lsi"
+    )
     same = {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(
-            TableName=name,
-            GlobalSecondaryIndexUpdates=[{"Update": {"IndexName": "gsi", "ProvisionedThroughput": same}}],
-        )
-    assert _error(excinfo)[1].startswith("The provisioned throughput for the index gsi will not change.")
+    assert error_of(
+        ddb.update_table,
+        TableName=name,
+        GlobalSecondaryIndexUpdates=[{"Update": {"IndexName": "gsi", "ProvisionedThroughput": same}}],
+    )[1].startswith("The provisioned throughput for the index gsi will not change.")
     ddb.update_table(
         TableName=name,
         GlobalSecondaryIndexUpdates=[
@@ -430,8 +380,9 @@ def test_index_updates_name_only_global_indexes(ddb: Any, make_table: Any) -> No
     )
     (gsi,) = ddb.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"]
     assert gsi["ProvisionedThroughput"]["ReadCapacityUnits"] == 3
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(
+    assert (
+        error_of(
+            ddb.update_table,
             TableName=name,
             GlobalSecondaryIndexUpdates=[
                 {
@@ -443,9 +394,7 @@ def test_index_updates_name_only_global_indexes(ddb: Any, make_table: Any) -> No
                     }
                 }
             ],
-        )
-    assert (
-        _error(excinfo)[1]
+        )[1]
         == "One or more parameter values were invalid: AttributeDefinitions is not specified for index: new"
     )
 
@@ -468,9 +417,7 @@ def test_tag_checks(ddb: Any, make_table: Any) -> None:
         ),
     ]
     for resource, tags, message in cases:
-        with pytest.raises(ClientError) as excinfo:
-            ddb.tag_resource(ResourceArn=resource, Tags=tags)
-        assert _error(excinfo) == ("ValidationException", message)
+        assert error_of(ddb.tag_resource, ResourceArn=resource, Tags=tags) == ("ValidationException", message)
 
 
 def test_throughput_decreases_are_limited_per_day(ddb: Any, make_table: Any) -> None:
@@ -483,11 +430,11 @@ def test_throughput_decreases_are_limited_per_day(ddb: Any, make_table: Any) -> 
         )
     throughput = ddb.describe_table(TableName=name)["Table"]["ProvisionedThroughput"]
     assert throughput["NumberOfDecreasesToday"] == 4
-    with pytest.raises(ClientError) as excinfo:
-        ddb.update_table(
-            TableName=name, ProvisionedThroughput={"ReadCapacityUnits": 50, "WriteCapacityUnits": 5}
-        )
-    code, message = _error(excinfo)
+    code, message = error_of(
+        ddb.update_table,
+        TableName=name,
+        ProvisionedThroughput={"ReadCapacityUnits": 50, "WriteCapacityUnits": 5},
+    )
     assert code == "LimitExceededException"
     assert message.startswith(
         "Subscriber limit exceeded: Provisioned throughput decreases are limited within a given UTC day. "

@@ -2,47 +2,36 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from tests.conftest import client_factory
 from tests.server import FogbankServer
+from tests.services.dynamodb.clock import advance
+from tests.services.dynamodb.errors import error_of
+from tests.services.dynamodb.shapes import definitions, index, key_schema
+from tests.services.dynamodb.test_batch import put
 
 
 @pytest.fixture(scope="module")
 def throttled() -> Iterator[tuple[FogbankServer, Any]]:
     server = FogbankServer("--dynamodb-throttle", tls_port=False).start()
-    ddb = boto3.client(
-        "dynamodb",
-        endpoint_url=server.endpoint,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        region_name="us-east-1",
-        config=Config(retries={"max_attempts": 0}),
-    )
+    ddb = client_factory(server)("dynamodb")
     yield server, ddb
     server.stop()
 
 
-def _advance(server: FogbankServer, duration: str) -> None:
-    request = urllib.request.Request(
-        server.endpoint + "/_fogbank/clock", data=json.dumps({"advance": duration}).encode(), method="POST"
-    )
-    urllib.request.urlopen(request).close()
-
-
 def _create(ddb: Any, name: str, **kwargs: Any) -> None:
     ddb.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        **kwargs,
+        **{
+            "TableName": name,
+            "KeySchema": key_schema("pk"),
+            "AttributeDefinitions": definitions(pk="S"),
+            **kwargs,
+        }
     )
 
 
@@ -62,7 +51,7 @@ def test_burst_then_throttle_then_refill(throttled: tuple[FogbankServer, Any]) -
     )
     # Reads have a bucket of their own.
     ddb.get_item(TableName="slow", Key={"pk": {"S": "big"}})
-    _advance(server, "2m")  # 120 units back at 1 unit per second: -92 + 120 leaves 28
+    advance(server, "2m")  # 120 units back at 1 unit per second: -92 + 120 leaves 28
     ddb.put_item(TableName="slow", Item={"pk": {"S": "small"}})
 
 
@@ -76,21 +65,13 @@ def test_on_demand_tables_are_not_throttled(throttled: tuple[FogbankServer, Any]
 
 def test_a_global_index_has_its_own_capacity(throttled: tuple[FogbankServer, Any]) -> None:
     _, ddb = throttled
-    ddb.create_table(
-        TableName="indexed",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "g", "AttributeType": "S"},
-        ],
+    _create(
+        ddb,
+        "indexed",
+        AttributeDefinitions=definitions(pk="S", g="S"),
         ProvisionedThroughput={"ReadCapacityUnits": 1000, "WriteCapacityUnits": 1000},
         GlobalSecondaryIndexes=[
-            {
-                "IndexName": "by-g",
-                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
-                "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
-            }
+            index("by-g", "g", ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
         ],
     )
     big = {"g": {"S": "x"}, "v": {"S": "x" * 200_000}}  # 196 units on the index too
@@ -123,3 +104,21 @@ def test_a_global_index_has_its_own_capacity(throttled: tuple[FogbankServer, Any
     )
     # The table's own reads are not the index's.
     ddb.get_item(TableName="indexed", Key={"pk": {"S": "1"}})
+
+
+def test_throttled_tables_come_back_as_unprocessed_items(throttled: tuple[FogbankServer, Any]) -> None:
+    """A batch leaves the requests of a table whose write capacity is spent for the caller to retry."""
+    _, ddb = throttled
+    for name, units in (("batch-slow", 1), ("batch-fast", 1000)):
+        _create(ddb, name, ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": units})
+    big = "x" * 10_000  # 10 write units each: two full batches spend the 300-unit burst
+    for start in (0, 25):
+        ddb.batch_write_item(
+            RequestItems={"batch-slow": [put(f"{i}", v=big) for i in range(start, start + 25)]}
+        )
+    response = ddb.batch_write_item(RequestItems={"batch-slow": [put("late")], "batch-fast": [put("quick")]})
+    assert response["UnprocessedItems"] == {"batch-slow": [put("late")]}
+    assert "Item" in ddb.get_item(TableName="batch-fast", Key={"pk": {"S": "quick"}})
+    assert error_of(ddb.batch_write_item, RequestItems={"batch-slow": [put("late")]})[0] == (
+        "ProvisionedThroughputExceededException"
+    )

@@ -23,6 +23,8 @@ checked on the tree afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fogbank.errors import ServiceError
 from fogbank.services.dynamodb.expressions.ast import (
     Action,
@@ -163,19 +165,19 @@ class Parser:
         self.expect_end()
         return node
 
-    def or_expr(self) -> Node:
-        node = self.and_expr()
-        while self.peek().is_keyword("OR"):
+    def _chain(self, keyword: str, join: type[And] | type[Or], operand: Callable[[], Node]) -> Node:
+        """operand (keyword operand)*, joined to the left."""
+        node = operand()
+        while self.peek().is_keyword(keyword):
             self.advance()
-            node = Or(node, self.and_expr())
+            node = join(node, operand())
         return node
 
+    def or_expr(self) -> Node:
+        return self._chain("OR", Or, self.and_expr)
+
     def and_expr(self) -> Node:
-        node = self.not_expr()
-        while self.peek().is_keyword("AND"):
-            self.advance()
-            node = And(node, self.not_expr())
-        return node
+        return self._chain("AND", And, self.not_expr)
 
     def not_expr(self) -> Node:
         if self.peek().is_keyword("NOT"):

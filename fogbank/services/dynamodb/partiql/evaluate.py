@@ -12,6 +12,7 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
+from fogbank.services.dynamodb.expressions import paths
 from fogbank.services.dynamodb.partiql.ast import (
     Between,
     Binary,
@@ -46,17 +47,7 @@ _SET_KINDS = {"S": "SS", "N": "NS", "B": "BS"}
 
 def lookup(item: Item, path: Path) -> dict[str, Any] | None:
     """The value at `path` in `item`, or None."""
-    current: Any = item.get(str(path[0]))
-    for part in path[1:]:
-        if current is None:
-            return None
-        if isinstance(part, int):
-            items = current.get("L")
-            current = items[part] if items is not None and part < len(items) else None
-        else:
-            members = current.get("M")
-            current = members.get(part) if members is not None else None
-    return current
+    return paths.get(item, [str(path[0]), *path[1:]])
 
 
 def value(node: Any, item: Item, params: Sequence[dict[str, Any]]) -> dict[str, Any] | None:

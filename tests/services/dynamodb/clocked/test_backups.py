@@ -9,17 +9,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
-
 from tests.server import FogbankServer
 from tests.services.dynamodb.clock import advance, now
-
-
-def error_of(call: Callable[..., Any], **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as error:
-        call(**kwargs)
-    return error.value.response["Error"]["Code"], error.value.response["Error"]["Message"]
+from tests.services.dynamodb.errors import error_of
+from tests.services.dynamodb.shapes import index
 
 
 def keys_of(ddb: Any, table: str) -> dict[str, str]:
@@ -30,13 +23,7 @@ def test_backup_and_restore(ddb: Any, make_table: Callable[..., str]) -> None:
     table = make_table(
         range=("sk", "S"),
         extra_attributes={"g": "S"},
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "by-g",
-                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
+        GlobalSecondaryIndexes=[index("by-g", "g")],
     )
     ddb.put_item(
         TableName=table, Item={"pk": {"S": "a"}, "sk": {"S": "1"}, "g": {"S": "x"}, "b": {"B": b"\x01"}}
@@ -63,6 +50,12 @@ def test_backup_and_restore(ddb: Any, make_table: Callable[..., str]) -> None:
     restored = ddb.restore_table_from_backup(TargetTableName=target, BackupArn=arn)["TableDescription"]
     assert restored["RestoreSummary"]["SourceBackupArn"] == arn
     try:
+        summary = ddb.describe_table(TableName=target)["Table"]["RestoreSummary"]
+        assert summary == {
+            **restored["RestoreSummary"],
+            "SourceTableArn": details["BackupArn"].split("/backup/")[0],
+        }
+        assert summary["RestoreInProgress"] is False
         item = ddb.get_item(TableName=target, Key={"pk": {"S": "a"}, "sk": {"S": "1"}})["Item"]
         assert item["b"] == {"B": b"\x01"}
         assert ddb.describe_table(TableName=target)["Table"]["ItemCount"] == 2
@@ -127,6 +120,13 @@ def test_point_in_time_recovery(ddb: Any, make_table: Callable[..., str], server
             )
             restored.append(target)
             assert keys_of(ddb, target) == expected
+            summary = ddb.describe_table(TableName=target)["Table"]["RestoreSummary"]
+            source_arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
+            assert summary == {
+                "SourceTableArn": source_arn,
+                "RestoreDateTime": when,
+                "RestoreInProgress": False,
+            }
         latest = f"{table}-latest"
         ddb.restore_table_to_point_in_time(
             SourceTableName=table, TargetTableName=latest, UseLatestRestorableTime=True

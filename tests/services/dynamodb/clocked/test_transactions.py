@@ -6,17 +6,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from botocore.exceptions import ClientError
 
 from tests.server import FogbankServer
 from tests.services.dynamodb.clock import advance
-
-
-def error_of(call: Callable[..., Any], **kwargs: Any) -> dict[str, Any]:
-    with pytest.raises(ClientError) as error:
-        call(**kwargs)
-    return {**error.value.response["Error"], "Reasons": error.value.response.get("CancellationReasons")}
+from tests.services.dynamodb.errors import failure_of
 
 
 def test_write_transaction_applies_every_action(ddb: Any, make_table: Callable[..., str]) -> None:
@@ -68,25 +62,28 @@ def test_write_transaction_applies_every_action(ddb: Any, make_table: Callable[.
     assert got["ConsumedCapacity"] == [{"TableName": table, "CapacityUnits": 6.0, "ReadCapacityUnits": 6.0}]
 
 
-def test_failed_condition_cancels_everything_with_reasons(ddb: Any, make_table: Callable[..., str]) -> None:
-    table = make_table()
-    ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, "state": {"S": "locked"}})
-    error = error_of(
+def put_b_and_update_a(ddb: Any, table: str, **update: Any) -> dict[str, Any]:
+    """The failure of a transaction that puts item b and updates item a as `update` says."""
+    return failure_of(
         ddb.transact_write_items,
         TransactItems=[
             {"Put": {"TableName": table, "Item": {"pk": {"S": "b"}}}},
-            {
-                "Update": {
-                    "TableName": table,
-                    "Key": {"pk": {"S": "a"}},
-                    "UpdateExpression": "SET #s = :open",
-                    "ConditionExpression": "#s = :open",
-                    "ExpressionAttributeNames": {"#s": "state"},
-                    "ExpressionAttributeValues": {":open": {"S": "open"}},
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                }
-            },
+            {"Update": {"TableName": table, "Key": {"pk": {"S": "a"}}, **update}},
         ],
+    )
+
+
+def test_failed_condition_cancels_everything_with_reasons(ddb: Any, make_table: Callable[..., str]) -> None:
+    table = make_table()
+    ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, "state": {"S": "locked"}})
+    error = put_b_and_update_a(
+        ddb,
+        table,
+        UpdateExpression="SET #s = :open",
+        ConditionExpression="#s = :open",
+        ExpressionAttributeNames={"#s": "state"},
+        ExpressionAttributeValues={":open": {"S": "open"}},
+        ReturnValuesOnConditionCheckFailure="ALL_OLD",
     )
     assert error["Code"] == "TransactionCanceledException"
     assert error["Message"] == (
@@ -109,19 +106,8 @@ def test_an_update_that_cannot_apply_is_a_validation_error_reason(
 ) -> None:
     table = make_table()
     ddb.put_item(TableName=table, Item={"pk": {"S": "a"}, "s": {"S": "text"}})
-    error = error_of(
-        ddb.transact_write_items,
-        TransactItems=[
-            {"Put": {"TableName": table, "Item": {"pk": {"S": "b"}}}},
-            {
-                "Update": {
-                    "TableName": table,
-                    "Key": {"pk": {"S": "a"}},
-                    "UpdateExpression": "SET s = s + :one",
-                    "ExpressionAttributeValues": {":one": {"N": "1"}},
-                }
-            },
-        ],
+    error = put_b_and_update_a(
+        ddb, table, UpdateExpression="SET s = s + :one", ExpressionAttributeValues={":one": {"N": "1"}}
     )
     assert [r["Code"] for r in error["Reasons"]] == ["None", "ValidationError"]
     message = error["Reasons"][1]["Message"]
@@ -130,7 +116,7 @@ def test_an_update_that_cannot_apply_is_a_validation_error_reason(
 
 def test_one_item_twice_is_refused(ddb: Any, make_table: Callable[..., str]) -> None:
     table = make_table()
-    error = error_of(
+    error = failure_of(
         ddb.transact_write_items,
         TransactItems=[
             {"Put": {"TableName": table, "Item": {"pk": {"S": "a"}}}},
@@ -142,7 +128,7 @@ def test_one_item_twice_is_refused(ddb: Any, make_table: Callable[..., str]) -> 
         "Transaction request cannot include multiple operations on one item",
     )
     put = {"Put": {"TableName": "nope-table", "Item": {"pk": {"S": "a"}}}}
-    missing = error_of(ddb.transact_write_items, TransactItems=[put])
+    missing = failure_of(ddb.transact_write_items, TransactItems=[put])
     assert missing["Code"] == "ResourceNotFoundException"
     assert missing["Message"] == "Requested resource not found"
 
@@ -226,7 +212,7 @@ def test_client_request_token_is_idempotent_for_ten_minutes(
 
     assert count() == "1"
     changed = {**request, "TransactItems": [{"Put": {"TableName": table, "Item": {"pk": {"S": "c"}}}}]}
-    error = error_of(ddb.transact_write_items, **changed)
+    error = failure_of(ddb.transact_write_items, **changed)
     assert (error["Code"], error["Message"]) == (
         "IdempotentParameterMismatchException",
         "The request uses the same client token as a previous, but non-identical request.",

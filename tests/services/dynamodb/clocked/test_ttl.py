@@ -84,3 +84,36 @@ def test_expired_items_are_deleted_and_streamed_as_service_deletions(
     assert all("userIdentity" not in r for r in records[:-1])
     advance(server, "1d")
     eventually(lambda: remaining() == {"text", "ancient"})
+
+
+def test_each_item_expires_at_its_own_time(
+    ddb: Any, make_table: Callable[..., str], server: FogbankServer
+) -> None:
+    table = make_table()
+    start = int(now(server).timestamp())
+    # Written before TTL is enabled: enabling it indexes the items already there.
+    ddb.put_item(TableName=table, Item={"pk": {"S": "first"}, "ttl": {"N": str(start + 3600)}})
+    ddb.update_time_to_live(
+        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"}
+    )
+    ddb.put_item(TableName=table, Item={"pk": {"S": "second"}, "ttl": {"N": str(start + 3 * 3600)}})
+    ddb.put_item(TableName=table, Item={"pk": {"S": "moved"}, "ttl": {"N": str(start + 1800)}})
+    ddb.update_item(  # its expiry moves later: the earlier one is forgotten
+        TableName=table,
+        Key={"pk": {"S": "moved"}},
+        UpdateExpression="SET #t = :t",
+        ExpressionAttributeNames={"#t": "ttl"},
+        ExpressionAttributeValues={":t": {"N": str(start + 5 * 3600)}},
+    )
+
+    def remaining() -> set[str]:
+        return {item["pk"]["S"] for item in ddb.scan(TableName=table, ConsistentRead=True)["Items"]}
+
+    advance(server, "2h")
+    eventually(lambda: "first" not in remaining())
+    assert remaining() == {"second", "moved"}  # deleted in the same run, had they expired
+    advance(server, "2h")
+    eventually(lambda: "second" not in remaining())
+    assert remaining() == {"moved"}
+    advance(server, "2h")
+    eventually(lambda: not remaining())
