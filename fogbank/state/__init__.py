@@ -154,6 +154,10 @@ class Transaction(Protocol):
         """Run `callback` once this transaction has committed (never if it rolls back)."""
         ...
 
+    # -- the database's blob store, for work that has a transaction but no request (jobs) ----
+    @property
+    def blobs(self) -> BlobStore: ...
+
 
 class Database(Protocol):
     """Where all state lives: the tables, and the blob store the tables reference."""

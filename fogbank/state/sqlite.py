@@ -279,6 +279,10 @@ class SQLiteTransaction(CoreTables):
             self._callbacks = []
         self._callbacks.append(callback)
 
+    @property
+    def blobs(self) -> BlobStore:
+        return self._db.blobs
+
 
 class SQLiteDatabase:
     def __init__(self, data_dir: Path, *, fsync: bool) -> None:

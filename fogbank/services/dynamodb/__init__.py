@@ -27,3 +27,9 @@ from fogbank.services.dynamodb import (  # noqa: E402,F401
     ttl,
     update_table,
 )
+
+# isort: split
+from fogbank.services.dynamodb import authz, resource_policy  # noqa: E402,F401
+
+# isort: split
+from fogbank.services.dynamodb import contributor_insights, imports  # noqa: E402,F401

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
@@ -54,23 +53,13 @@ def _export_not_found(arn: str) -> ServiceError:
 def _put_object(ctx: Context, bucket: dict[str, Any], key: str, body: bytes, content_type: str) -> str:
     """Store one object in a fogbank S3 bucket; returns its ETag (hex MD5, unquoted)."""
     # S3 is imported when an export runs, not whenever DynamoDB is: it is a large package.
-    from fogbank.services.s3.objects_store import put_version
+    from fogbank.services.s3.sse import put_delivered
 
-    md5 = hashlib.md5(body, usedforsecurity=False).hexdigest()
-    blob = ctx.db.blobs.write_bytes(body)
-    put_version(
-        ctx.tx,
-        bucket["Name"],
-        key,
-        bucket.get("Versioning", ""),
-        segments=[(blob.digest, blob.size)],
-        size=blob.size,
-        etag=f'"{md5}"',
-        now=ctx.clock.time(),
-        storage_class="STANDARD",
-        meta={"ContentType": content_type, "Owner": ctx.account},
+    assert ctx.tx is not None
+    version = put_delivered(
+        ctx.tx, bucket, key, body, content_type=content_type, owner=ctx.account, now=ctx.clock.time()
     )
-    return md5
+    return (version.etag or "").strip('"')
 
 
 def _write_export(ctx: Context, doc: dict[str, Any], items: list[dict[str, Any]]) -> None:

@@ -52,6 +52,9 @@ def create_table(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     table = Table(ctx.account, ctx.region, doc)
     store.create(tx, [table.id] + [i.id for i in table.indexes])
     save(tx, table)
+    from fogbank.services.dynamodb.resource_policy import attach_on_create  # lazy: it imports Streams
+
+    attach_on_create(ctx, table, request.get("ResourcePolicy"))
     return {
         "TableDescription": table_description(
             tx, table, status="CREATING", index_status={i.name: "CREATING" for i in table.gsis}

@@ -14,7 +14,6 @@ when a configuration commits), so a request to an unlogged bucket costs no read.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import threading
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from fogbank.protocols.http import HttpResponse
 from fogbank.scheduler import schedule
 from fogbank.services.s3 import service
 from fogbank.services.s3.buckets import owner, require_bucket, save_bucket
-from fogbank.services.s3.objects_store import put_version
+from fogbank.services.s3.sse import put_delivered
 from fogbank.services.s3.store import BUCKET, SERVICE
 from fogbank.state import Database, Transaction, new_id
 
@@ -176,9 +175,8 @@ def record(ctx: Context, response: HttpResponse, error: str | None, millis: int)
         doc = tx.get_doc(SERVICE, BUCKET, "", "", bucket)
         if doc is None or not doc.get("Logging"):
             return
-        line = _line(ctx, owner(doc["Account"])["ID"], response, error, millis).encode()
-        blob = ctx.db.blobs.write_bytes(line)
-        entry = {"Digest": blob.digest, "Size": blob.size, "Line": line.decode()}
+        line = _line(ctx, owner(doc["Account"])["ID"], response, error, millis)
+        entry = {"Line": line}
         tx.put_doc(SERVICE, LINE, "", "", f"{bucket}/{new_id():020d}", entry)
         due = (now // WINDOW + 1) * WINDOW
         schedule(tx, f"s3.{JOB}", bucket, datetime.fromtimestamp(due, UTC), {"Bucket": bucket, "Due": due})
@@ -197,22 +195,10 @@ def write_log_object(tx: Transaction, payload: dict[str, Any]) -> None:
     if not lines or target is None:
         return
     assert config is not None
-    segments = [(line["Digest"], int(line["Size"])) for _, line in lines]
-    digest = hashlib.md5(usedforsecurity=False)
-    for _, line in lines:
-        digest.update(line["Line"].encode())
+    body = "".join(line["Line"] for _, line in lines).encode()
     # The job runs once fogbank's clock reaches the window's end: that is when the object is written.
     written = datetime.fromtimestamp(float(payload["Due"]), UTC)
     key = f"{config['TargetPrefix']}{written:%Y-%m-%d-%H-%M-%S}-{secrets.token_hex(8).upper()}"
-    put_version(
-        tx,
-        target["Name"],
-        key,
-        target.get("Versioning") or "",
-        segments=segments,
-        size=sum(size for _, size in segments),
-        etag=f'"{digest.hexdigest()}"',
-        now=written.timestamp(),
-        storage_class="STANDARD",
-        meta={"ContentType": "text/plain"},
+    put_delivered(
+        tx, target, key, body, content_type="text/plain", owner=target["Account"], now=written.timestamp()
     )

@@ -28,7 +28,8 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.s3 import encryption, kms_bridge
 from fogbank.services.s3.checksums import body_checksum
-from fogbank.services.s3.objects_store import ObjectVersion, read_segments
+from fogbank.services.s3.objects_store import ObjectVersion, put_version, read_segments
+from fogbank.state import Transaction
 from fogbank.state.blobs import BlobRef
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "part_checksum",
     "part_plan",
     "plan_for",
+    "put_delivered",
     "read_plain",
     "record",
     "remember_upload",
@@ -248,6 +250,44 @@ def record(ctx: Context, plan: Plan, bucket: str, key: str, md5: str | None = No
         ).decode()
         enc.update(KeyArn=kms_key["Arn"], Context=context, BucketKey=plan.bucket_key)
     return enc
+
+
+def put_delivered(
+    tx: Transaction,
+    bucket: dict[str, Any],
+    key: str,
+    body: bytes,
+    *,
+    content_type: str,
+    owner: str,
+    now: float,
+) -> ObjectVersion:
+    """An object a service delivers into a bucket (server access logs, DynamoDB exports, SES receipts),
+    written in `tx` and sealed under SSE-S3 like every object S3 stores: no delivery leaves plaintext on
+    disk. (AWS delivers these with SSE-S3 too; a bucket's SSE-KMS default would need the delivering
+    service's own KMS permissions, which fogbank's services do not hold.)"""
+    prefix = encryption.new_prefix()
+    data_key = encryption.new_data_key()
+    sealed = encryption.EncryptingReader(io.BytesIO(body), data_key, prefix)
+    blob = tx.blobs.write_unique(cast(BinaryIO, sealed))
+    enc: dict[str, Any] = {
+        "SSE": "AES256",
+        "Prefix": base64.b64encode(prefix).decode(),
+        "Chunk": encryption.CHUNK,
+    }
+    enc["WrappedKey"] = encryption.wrap_s3(tx, data_key, _s3_aad(enc))
+    return put_version(
+        tx,
+        bucket["Name"],
+        key,
+        bucket.get("Versioning") or "",
+        segments=[(blob.digest, blob.size)],
+        size=len(body),
+        etag=f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"',
+        now=now,
+        storage_class="STANDARD",
+        meta={"ContentType": content_type, "Owner": owner, "Encryption": enc},
+    )
 
 
 def _s3_aad(enc: dict[str, Any]) -> bytes:

@@ -70,7 +70,9 @@ def test_log_objects_are_written(own_server: FogbankServer) -> None:
     assert len(listed) == 1
     key = listed[0]["Key"]
     assert len(key) == len("logs/YYYY-mm-DD-HH-MM-SS-") + 16
-    text = s3.get_object(Bucket=target, Key=key)["Body"].read().decode()
+    log = s3.get_object(Bucket=target, Key=key)
+    assert log["ServerSideEncryption"] == "AES256"  # delivered objects are encrypted like any other
+    text = log["Body"].read().decode()
     lines = text.splitlines()
     get_line = next(line for line in lines if got["ResponseMetadata"]["RequestId"] in line)
     fields = get_line.split(" ")

@@ -172,7 +172,9 @@ def test_export_to_s3(ddb: Any, client: Callable[..., Any], make_table: Callable
     assert export["ExportStatus"] == "IN_PROGRESS" and export["ExportFormat"] == "DYNAMODB_JSON"
     described = ddb.describe_export(ExportArn=export["ExportArn"])["ExportDescription"]
     assert described["ExportStatus"] == "COMPLETED" and described["ItemCount"] == 2
-    summary = json.loads(s3.get_object(Bucket=bucket, Key=described["ExportManifest"])["Body"].read())
+    manifest = s3.get_object(Bucket=bucket, Key=described["ExportManifest"])
+    assert manifest["ServerSideEncryption"] == "AES256"  # delivered objects are encrypted like any other
+    summary = json.loads(manifest["Body"].read())
     assert summary["itemCount"] == 2 and summary["exportArn"] == export["ExportArn"]
     assert described["ExportManifest"].startswith("backups/AWSDynamoDB/")
     files = s3.get_object(Bucket=bucket, Key=summary["manifestFilesS3Key"])["Body"].read().decode()
