@@ -1,4 +1,4 @@
-"""SES (v1): identities, sending into fogbank's mailbox, templates and configuration sets."""
+"""SES (v1): identities, sending into fogbank's mailbox, templates, configuration sets and email receiving."""
 
 from __future__ import annotations
 
@@ -14,12 +14,15 @@ service = Service("ses", schema=files(__name__).joinpath("schema.sql").read_text
 from fogbank.services.ses import (  # noqa: E402,F401
     account,
     authz,
+    bounces,
     config_set_options,
     config_sets,
     custom_verification,
     identities,
     identity_policies,
     identity_settings,
+    inbound,
+    receipt_rules,
     relay,
     routes,
     sends,

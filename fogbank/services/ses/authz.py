@@ -1,4 +1,4 @@
-"""What SES's send operations need authorized: the send action on the sending identity's ARN.
+"""What SES's send operations and SendBounce need authorized: the action on the sending identity's ARN.
 
 AWS authorizes a send against the identity that verifies the From address (the address itself, else its
 domain) or the identity the request names by ARN (SourceArn, FromEmailAddressIdentityArn: sending
@@ -24,7 +24,7 @@ __all__ = ["send_requirements"]
 
 
 def _source(request: dict[str, Any]) -> str | None:
-    for member in ("Source", "FromEmailAddress"):
+    for member in ("Source", "FromEmailAddress", "BounceSender"):
         if request.get(member):
             return address_of(request[member])
     raw = request.get("RawMessage", request.get("Content", {}).get("Raw", {})).get("Data")
@@ -34,7 +34,7 @@ def _source(request: dict[str, Any]) -> str | None:
 
 
 # Members that name the sending identity by ARN (sending authorization: maybe another account's).
-_IDENTITY_ARN_MEMBERS = ("SourceArn", "FromArn", "FromEmailAddressIdentityArn")
+_IDENTITY_ARN_MEMBERS = ("SourceArn", "FromArn", "FromEmailAddressIdentityArn", "BounceSenderArn")
 
 
 def send_requirements(action: str) -> RequirementsFn:
@@ -68,5 +68,6 @@ for _operation, _action in {
     "SendRawEmail": "ses:SendRawEmail",
     "SendTemplatedEmail": "ses:SendTemplatedEmail",
     "SendBulkTemplatedEmail": "ses:SendBulkTemplatedEmail",
+    "SendBounce": "ses:SendBounce",
 }.items():
     service.authorize(_operation)(send_requirements(_action))

@@ -23,7 +23,7 @@ from fogbank.services.ses.compose import address_of
 if TYPE_CHECKING:
     from fogbank.context import Context
 
-__all__ = ["Mail", "emit", "detail", "EVENT_TYPES"]
+__all__ = ["Mail", "emit", "detail", "headers_of", "iso", "EVENT_TYPES"]
 
 # MatchingEventTypes value -> the eventType an event carries (v1 spells them camelCase, v2 in capitals).
 EVENT_TYPES = {
@@ -64,16 +64,13 @@ def _caller(ctx: Context) -> str:
     return ctx.principal.arn.rsplit("/", 1)[-1]
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def _mail(ctx: Context, mail: Mail, now: datetime, *, with_headers: bool, with_tags: bool) -> dict[str, Any]:
-    def header(name: str) -> list[str]:
-        return [value for key, value in mail.headers if key.lower() == name]
-
     body: dict[str, Any] = {
-        "timestamp": _iso(now),
+        "timestamp": iso(now),
         "source": mail.source,
         "sourceArn": mail.identity.arn if mail.identity else store.identity_arn(ctx, address_of(mail.source)),
         "sourceIp": "127.0.0.1",
@@ -83,17 +80,7 @@ def _mail(ctx: Context, mail: Mail, now: datetime, *, with_headers: bool, with_t
         "destination": mail.destination,
     }
     if with_headers:
-        common: dict[str, Any] = {"messageId": mail.message_id, "subject": mail.subject}
-        for name in ("from", "to", "cc", "reply-to"):
-            values = header(name)
-            if values:
-                key = "replyTo" if name == "reply-to" else name
-                common[key] = [f"{n} <{a}>" if n else a for n, a in getaddresses(values)]
-        if header("date"):
-            common["date"] = header("date")[0]
-        body["headersTruncated"] = False
-        body["headers"] = [{"name": key, "value": value} for key, value in mail.headers]
-        body["commonHeaders"] = common
+        body |= headers_of(mail.headers, mail.message_id, mail.subject)
     if with_tags:
         tags: dict[str, list[str]] = {
             "ses:operation": [mail.operation],
@@ -107,9 +94,30 @@ def _mail(ctx: Context, mail: Mail, now: datetime, *, with_headers: bool, with_t
     return body
 
 
+def headers_of(headers: list[tuple[str, str]], message_id: str, subject: str) -> dict[str, Any]:
+    """A mail object's headersTruncated, headers and commonHeaders members, from the message's headers."""
+
+    def header(name: str) -> list[str]:
+        return [value for key, value in headers if key.lower() == name]
+
+    common: dict[str, Any] = {"messageId": message_id, "subject": subject}
+    for name in ("from", "to", "cc", "reply-to"):
+        values = header(name)
+        if values:
+            key = "replyTo" if name == "reply-to" else name
+            common[key] = [f"{n} <{a}>" if n else a for n, a in getaddresses(values)]
+    if header("date"):
+        common["date"] = header("date")[0]
+    return {
+        "headersTruncated": False,
+        "headers": [{"name": key, "value": value} for key, value in headers],
+        "commonHeaders": common,
+    }
+
+
 def detail(event_type: str, now: datetime, recipients: list[str], **extra: Any) -> dict[str, Any]:
     """The event's own member (delivery, bounce, complaint, send, failure), in AWS's shape."""
-    when = _iso(now)
+    when = iso(now)
     if event_type == "Delivery":
         return {
             "timestamp": when,

@@ -97,14 +97,16 @@ def store(
     source: str,
     destinations: list[str],
     raw: bytes,
+    origin: str = "sns",
 ) -> str:
-    """Keep one message sent by another service (SNS email subscriptions); returns its MessageId.
+    """Keep one message sent by another service (SNS email subscriptions) or by SES's receiving (origin
+    "inbound": a rule's bounce); returns its MessageId.
 
     `raw` is the RFC 5322 message exactly as sent. It does not count against SES's sending quota. The
-    transaction does not reach the blob store, so the bytes stay in the row (notifications are small).
+    transaction does not reach the blob store, so the bytes stay in the row (such messages are small).
     """
     mid = message_id(now)
-    _insert(tx, now, (account, region), Sent(mid, "sns", source, destinations), raw, None)
+    _insert(tx, now, (account, region), Sent(mid, origin, source, destinations), raw, None)
     return mid
 
 

@@ -7,6 +7,7 @@ GET    /_fogbank/ses/<id>         one message with its headers and attachments (
 DELETE /_fogbank/ses[/<id>]       empty the mailbox (or drop one message)
 GET    /_fogbank/ses/sandbox      {"account", "region", "enabled"}
 POST   /_fogbank/ses/sandbox      {"enabled": false, "account"?: "000000000000", "region"?: "us-east-1"}
+POST   /_fogbank/ses/inbound      a raw message received: the active receipt rule set runs (inbound.py)
 GET    /_aws/ses                  the listing in LocalStack's shape, where tools written for it look
 DELETE /_aws/ses                  empty the mailbox
 """

@@ -68,6 +68,7 @@ class Send:
     identity_arn: str | None = None  # SourceArn / FromEmailAddressIdentityArn: maybe another account's
     destination: dict[str, Any] = field(default_factory=dict)  # To/Cc for the headers of a built message
     reply_to: list[str] = field(default_factory=list)
+    headers: tuple[tuple[str, str], ...] = ()  # headers SES adds to the message (v2's List-Unsubscribe)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +251,7 @@ def _mail(send: Send, checked: Checked, message_id: str, raw: bytes | None) -> e
 def deliver(ctx: Context, send: Send, checked: Checked, message_id: str, raw: bytes) -> None:
     """Keep the message in the mailbox and publish what happened to it."""
     now = ctx.clock.now()
+    raw = b"".join(f"{name}: {value}\r\n".encode() for name, value in send.headers) + raw
     verdicts = {
         address: _simulated(address) or ("suppressionlist" if store.suppressed(ctx, address) else None)
         for address in map(address_of, send.recipients)

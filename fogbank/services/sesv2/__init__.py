@@ -13,7 +13,10 @@ from fogbank.services.ses.authz import send_requirements  # noqa: E402
 from fogbank.services.sesv2 import (  # noqa: E402,F401
     account,
     config_sets,
+    contacts,
     custom_verification,
+    dedicated_ips,
+    deliverability,
     identities,
     identity_policies,
     sends,

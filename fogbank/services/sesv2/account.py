@@ -1,4 +1,5 @@
-"""SES v2 account: GetAccount, PutAccountDetails (production access), PutAccountSendingAttributes.
+"""SES v2 account: GetAccount, PutAccountDetails (production access), PutAccountSendingAttributes,
+PutAccountVdmAttributes (kept and returned; fogbank computes no VDM metrics).
 
 Production access: AWS reviews the request; fogbank grants it at once, so PutAccountDetails with
 ProductionAccessEnabled leaves the sandbox (as POST /_fogbank/ses/sandbox {"enabled": false} does).
@@ -23,7 +24,7 @@ __all__: list[str] = []
 def get_account(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     state = store.account_state(store.tx_of(ctx), ctx.account, ctx.region)
     out: dict[str, Any] = {
-        "DedicatedIpAutoWarmupEnabled": False,
+        "DedicatedIpAutoWarmupEnabled": state.get("auto_warmup", False),
         "EnforcementStatus": "HEALTHY",
         "ProductionAccessEnabled": not state["sandbox"],
         "SendQuota": sending.quota(ctx),
@@ -32,6 +33,8 @@ def get_account(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     }
     if "details" in state:
         out["Details"] = state["details"]
+    if "vdm" in state:
+        out["VdmAttributes"] = state["vdm"]
     return out
 
 
@@ -62,4 +65,13 @@ def put_account_details(ctx: Context, request: dict[str, Any]) -> dict[str, Any]
 @service.handler("PutAccountSendingAttributes")
 def put_account_sending_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     set_sending_enabled(ctx, request.get("SendingEnabled", False))
+    return {}
+
+
+@service.handler("PutAccountVdmAttributes")
+def put_account_vdm_attributes(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    vdm = request["VdmAttributes"]
+    tx = store.tx_of(ctx)
+    state = store.account_state(tx, ctx.account, ctx.region)
+    store.put_account_state(tx, ctx.account, ctx.region, state | {"vdm": vdm})
     return {}

@@ -108,3 +108,25 @@ def put_configuration_set_reputation_options(ctx: Context, request: dict[str, An
 @service.handler("PutConfigurationSetSuppressionOptions")
 def put_configuration_set_suppression_options(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     return _put_option(ctx, request, "SuppressionOptions", ("SuppressedReasons", "SuppressionScope"))
+
+
+@service.handler("PutConfigurationSetArchivingOptions")
+def put_configuration_set_archiving_options(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    return _put_option(ctx, request, "ArchivingOptions", ("ArchiveArn",))
+
+
+@service.handler("PutConfigurationSetVdmOptions")
+def put_configuration_set_vdm_options(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    doc = _existing(ctx, request)
+    doc.setdefault("options", {})["VdmOptions"] = request.get("VdmOptions", {})
+    store.put_config_set(ctx, doc)
+    return {}
+
+
+@service.handler("UpdateConfigurationSet")
+def update_configuration_set(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+    """A partial update: only the options the request names change."""
+    doc = _existing(ctx, request)
+    doc.setdefault("options", {}).update({key: request[key] for key in _OPTIONS if key in request})
+    store.put_config_set(ctx, doc)
+    return {}

@@ -1,13 +1,13 @@
 """SES v2 sending: SendEmail (Simple, Raw or Template content) and SendBulkEmail, read into the same sends
-as v1's (fogbank.services.ses.outgoing). ListManagementOptions are accepted and ignored."""
+as v1's (fogbank.services.ses.outgoing); ListManagementOptions through list_management.py."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from fogbank.errors import ServiceError
-from fogbank.services.ses import outgoing, sending, template_store
-from fogbank.services.sesv2 import service
+from fogbank.services.ses import mailbox, outgoing, sending, template_store
+from fogbank.services.sesv2 import list_management, service
 from fogbank.services.sesv2.common import bad_request
 
 if TYPE_CHECKING:
@@ -64,9 +64,16 @@ def send_email(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
             raw, request.get("FromEmailAddress"), MAX_MESSAGE_SIZE, v2=True
         )
         send = _send(request, source, destination, recipients or headers, tags)
-        return {"MessageId": outgoing.send_raw(ctx, send, sending.check(ctx, send), raw)}
-    send = _send(request, _source(request), destination, recipients, tags)
+    else:
+        send = _send(request, _source(request), destination, recipients, tags)
     checked = sending.check(ctx, send)
+    if "ListManagementOptions" in request:
+        send = list_management.apply(ctx, send, request["ListManagementOptions"])
+        if not send.recipients:
+            # Every recipient opted out: SES accepts the send and delivers it to no one.
+            return {"MessageId": mailbox.message_id(ctx.clock.now())}
+    if "Raw" in content:
+        return {"MessageId": outgoing.send_raw(ctx, send, checked, raw)}
     if "Simple" in content:
         return {
             "MessageId": outgoing.send_content(ctx, send, checked, outgoing.content_of(content["Simple"]))

@@ -1,5 +1,6 @@
-"""SES v2 tags on identities, configuration sets and templates (TagResource, UntagResource,
-ListTagsForResource): the tags live in the resource's own document, shared with v1."""
+"""SES v2 tags on identities, configuration sets, templates, contact lists and dedicated IP pools
+(TagResource, UntagResource, ListTagsForResource): the tags live in the resource's own document, shared
+with v1."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from fogbank.services.ses import store
 from fogbank.services.sesv2 import service
 from fogbank.services.sesv2.common import bad_request, not_found
+from fogbank.services.sesv2.contacts import CONTACT_LIST
+from fogbank.services.sesv2.dedicated_ips import POOL
 
 if TYPE_CHECKING:
     from fogbank.context import Context
@@ -16,8 +19,14 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 MAX_TAGS = 50
-_ARN = re.compile(r"arn:aws:ses:([a-z0-9-]+):(\d{12}):(identity|configuration-set|template)/(.+)")
-_KINDS = {"identity": store.IDENTITY, "configuration-set": store.CONFIG_SET, "template": store.TEMPLATE}
+_KINDS = {
+    "identity": store.IDENTITY,
+    "configuration-set": store.CONFIG_SET,
+    "template": store.TEMPLATE,
+    "contact-list": CONTACT_LIST,
+    "dedicated-ip-pool": POOL,
+}
+_ARN = re.compile(rf"arn:aws:ses:([a-z0-9-]+):(\d{{12}}):({'|'.join(_KINDS)})/(.+)")
 
 
 def _resource(ctx: Context, arn: str) -> tuple[str, str, dict[str, Any]]:

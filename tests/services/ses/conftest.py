@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.scenarios.iam_helpers import new_account
 from tests.server import FogbankServer
@@ -28,6 +29,13 @@ def with_attachment(
     maintype, subtype = content_type.split("/")
     built.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return built.as_bytes()
+
+
+def refused(call: Callable[..., Any], **kwargs: Any) -> str:
+    """The error code an SDK call is refused with."""
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    return str(caught.value.response["Error"]["Code"])
 
 
 @pytest.fixture

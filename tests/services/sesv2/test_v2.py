@@ -58,7 +58,6 @@ def test_send_simple_raw_and_template(sesv2: Any, ses: Any, mailbox: Mailbox) ->
         FromEmailAddress="app@example.com",
         Destination={"ToAddresses": ["user@example.com"]},
         Content={"Simple": {"Subject": {"Data": "Simple"}, "Body": {"Html": {"Data": "<b>hi</b>"}}}},
-        ListManagementOptions={"ContactListName": "list"},
     )
     message = mailbox.message(simple["MessageId"])
     assert (message["subject"], message["body"]["html"].strip(), message["body"]["text"]) == (
