@@ -140,6 +140,12 @@ class Transaction(Protocol):
         """Whether this transaction added to the outbox (so the caller drains it after commit)."""
         ...
 
+    @property
+    def begun(self) -> bool:
+        """Whether this (lazy) transaction has run a statement yet: what it reads from now on is at least
+        as new as anything committed before this moment."""
+        ...
+
     # -- jobs: the scheduler's table (fogbank.scheduler is the API for services) ------------
     def put_job(self, kind: str, key: str, due_at: float, payload: dict[str, Any]) -> None: ...
 

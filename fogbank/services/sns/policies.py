@@ -26,6 +26,15 @@ def policy_text(topic: dict[str, Any]) -> str:
     return topic["Attributes"].get("Policy") or default_policy(arn, arn.split(":")[4])
 
 
+# Policy text by topic ARN (None: no such topic) with the store.topics_version() it was read under, so the
+# authorize stage does not read the topic's document (and open a transaction for it) on every publish. An
+# entry is valid while the version is unchanged: every committed write of a topic document changes it. It
+# is filled only by a transaction that had read nothing before the version was taken, so the document it
+# read is at least as new as that version; a transaction that began earlier reads without filling.
+_texts: dict[str, tuple[int, str | None]] = {}
+_CACHE_SIZE = 4096
+
+
 @lru_cache(maxsize=1024)
 def _parsed(arn: str, text: str) -> LabelledPolicy:
     return LabelledPolicy(f"topic policy of {arn}", parse_policy(text, "resource"))
@@ -37,11 +46,20 @@ def topic_policy(ctx: Context, tx: Transaction, resource_arn: str) -> LabelledPo
     match = store.TOPIC_ARN.match(resource_arn)
     if match is None:
         return None
-    region, account, name = match.groups()
-    topic = tx.get_doc(store.SERVICE, store.TOPIC, account, region, name)
-    if topic is None:
-        return None
-    return _parsed(resource_arn, policy_text(topic))
+    version = store.topics_version()
+    cached = _texts.get(resource_arn)
+    if cached is not None and cached[0] == version:
+        text = cached[1]
+    else:
+        fresh = not tx.begun
+        region, account, name = match.groups()
+        topic = tx.get_doc(store.SERVICE, store.TOPIC, account, region, name)
+        text = policy_text(topic) if topic is not None else None
+        if fresh:
+            if len(_texts) >= _CACHE_SIZE:
+                _texts.clear()
+            _texts[resource_arn] = (version, text)
+    return _parsed(resource_arn, text) if text is not None else None
 
 
 def _save(tx: Transaction, topic: dict[str, Any], policy: dict[str, Any]) -> None:

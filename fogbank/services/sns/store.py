@@ -20,6 +20,7 @@ only data-plane state, are rows of sns_dedup: dedup.py):
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -27,6 +28,8 @@ from fogbank.errors import ServiceError
 from fogbank.state import Transaction
 
 __all__ = [
+    "topic_written",
+    "topics_version",
     "SERVICE",
     "TOPIC",
     "SUB",
@@ -167,3 +170,23 @@ def set_attribute(attributes: dict[str, str], name: str, value: str, clearable: 
 def save_topic(tx: Transaction, topic: dict[str, Any]) -> None:
     region, account, name = parse_topic_arn(topic["TopicArn"])
     tx.put_doc(SERVICE, TOPIC, account, region, name, topic)
+    topic_written(tx)
+
+
+# Every write of a topic document (save_topic, CreateTopic, DeleteTopic, Unsubscribe's count) calls
+# `topic_written`, which once the write has committed moves the version to a value it never had before:
+# what is kept in memory about topics (policies.py) is valid while the version is unchanged.
+_versions = itertools.count(1)
+_version = 0
+
+
+def topic_written(tx: Transaction) -> None:
+    def bump() -> None:
+        global _version
+        _version = next(_versions)  # next() on a count is atomic: two writers never share a value
+
+    tx.after_commit(bump)
+
+
+def topics_version() -> int:
+    return _version

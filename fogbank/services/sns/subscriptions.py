@@ -220,6 +220,7 @@ def unsubscribe(tx: Transaction, now: datetime, subscription_arn: str, *, signed
     if topic is not None:
         topic["Deleted"] = topic.get("Deleted", 0) + 1
         tx.put_doc(store.SERVICE, store.TOPIC, account, region, topic_name, topic)
+        store.topic_written(tx)
         if sub["Protocol"] in ("http", "https") and not sub.get("Pending"):
             from fogbank.services.sns import confirmations
 

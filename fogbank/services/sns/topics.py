@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from fogbank.context import Context
@@ -50,6 +51,8 @@ DEFAULT_DELIVERY_POLICY = {
 }
 
 
+# A pure function of its arguments, so its text is kept: the authorize stage asks for it on every publish.
+@lru_cache(maxsize=1024)
 def default_policy(arn: str, account: str) -> str:
     """The access policy AWS gives a topic created without one."""
     return json.dumps(
@@ -202,6 +205,7 @@ def create_topic(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     if request.get("DataProtectionPolicy"):
         doc["DataProtectionPolicy"] = request["DataProtectionPolicy"]
     tx.put_doc(store.SERVICE, store.TOPIC, ctx.account, ctx.region, name, doc)
+    store.topic_written(tx)
     return {"TopicArn": arn}
 
 
@@ -216,6 +220,7 @@ def delete_topic(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         tx.delete_doc(store.SERVICE, store.SUB, account, region, key)
         store.unindex_owned(tx, sub)
     tx.delete_doc(store.SERVICE, store.TOPIC, account, region, name)
+    store.topic_written(tx)
     dedup.forget_topic(tx, request["TopicArn"])
     return {}
 

@@ -9,13 +9,14 @@ AddPermission and RemovePermission edit that same Policy statement by statement 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.policy import LabelledPolicy, parse_policy
 from fogbank.policy.actions import Requirement
-from fogbank.services.sqs import service
+from fogbank.services.sqs import queues, service
 from fogbank.services.sqs.names import queue_arn, ref_from_arn
 from fogbank.services.sqs.queues import load_ref, queue_of, save, tx_of
 from fogbank.services.sqs.validation import invalid_value
@@ -43,16 +44,40 @@ _UNGRANTABLE = frozenset(
 )
 
 
+# Policy text by queue ARN (None: no queue, or no Policy) with the queues.version() it was read under, so
+# the authorize stage does not read the queue's document (and open a transaction for it) on every request.
+# An entry is valid while the version is unchanged: every committed write of a queue document changes it.
+# It is filled only by a transaction that had read nothing before the version was taken, so the document
+# it read is at least as new as that version; a transaction that began earlier reads without filling.
+_texts: dict[str, tuple[int, str | None]] = {}
+_CACHE_SIZE = 4096
+
+
+def _policy_text(tx: Transaction, resource_arn: str) -> str | None:
+    version = queues.version()
+    cached = _texts.get(resource_arn)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    fresh = not tx.begun
+    ref = ref_from_arn(resource_arn)
+    queue = load_ref(tx, ref) if ref is not None else None
+    text = queue.attributes.get("Policy") if queue is not None else None
+    if fresh:
+        if len(_texts) >= _CACHE_SIZE:
+            _texts.clear()
+        _texts[resource_arn] = (version, text)
+    return text
+
+
+@lru_cache(maxsize=512)
+def _parsed(resource_arn: str, text: str) -> LabelledPolicy:
+    return LabelledPolicy(f"queue policy of {resource_arn}", parse_policy(text, "resource"))
+
+
 @service.resource_policies
 def queue_policy(ctx: Context, tx: Transaction, resource_arn: str) -> LabelledPolicy | None:
-    ref = ref_from_arn(resource_arn)
-    if ref is None:
-        return None
-    queue = load_ref(tx, ref)
-    text = queue.attributes.get("Policy") if queue is not None else None
-    if not text:
-        return None
-    return LabelledPolicy(f"queue policy of {resource_arn}", parse_policy(text, "resource"))
+    text = _policy_text(tx, resource_arn)
+    return _parsed(resource_arn, text) if text else None
 
 
 @service.authorize("GetQueueUrl")

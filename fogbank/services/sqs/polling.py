@@ -6,7 +6,8 @@ committed send, a visibility change to 0, a dead-letter move or a clock move sig
 latest when the next invisible message becomes visible. The handler's thread already has the
 request's transaction open (lazily, untouched), and a thread holds one transaction at a time, so the
 attempts run on a small pool of their own. The wait is in real seconds, as the client's read timeout
-counts them; everything else is on fogbank's clock.
+counts them; everything else is on fogbank's clock. A receive without WaitTimeSeconds on a queue whose
+own wait is 0 is a short poll too (queues.known_wait says so once a receive has read the queue).
 
 A waiting long poll holds one of the server's worker threads (server.WORKERS). So that sends can always
 get one, at most `MAX_WAITING` long polls wait at once; one more is answered as a short poll (AWS too may
@@ -24,7 +25,7 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sqs import service, wake
 from fogbank.services.sqs.names import does_not_exist, ref_from_url
-from fogbank.services.sqs.queues import Queue, load_ref, queue_of, tx_of
+from fogbank.services.sqs.queues import Queue, known_wait, load_ref, note_wait, queue_of, tx_of
 from fogbank.services.sqs.receive import Want, attempt
 from fogbank.services.sqs.validation import check_id, invalid_value
 
@@ -66,12 +67,25 @@ def _check_wait(wait: int | None) -> None:
 def receive_message(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     wait = request.get("WaitTimeSeconds")
     _check_wait(wait)
-    if wait == 0:
+    if wait == 0 or (wait is None and _short_by_default(ctx, request)):
         queue = queue_of(ctx, request["QueueUrl"])
+        note_wait(queue)
         messages, _ = attempt(tx_of(ctx), ctx.clock.time(), queue, _want(queue, request))
     else:
         messages = _long_poll(ctx, request, wait)
     return {"Messages": messages} if messages else {}
+
+
+def _short_by_default(ctx: Context, request: dict[str, Any]) -> bool:
+    """Whether the queue's own ReceiveMessageWaitTimeSeconds is 0, as far as an earlier receive saw."""
+    url = request.get("QueueUrl")
+    if not url:
+        return False
+    try:
+        arn = ref_from_url(ctx, url).arn
+    except ServiceError:
+        return False
+    return known_wait(arn) == 0
 
 
 def _once(ctx: Context, request: dict[str, Any]) -> tuple[list[dict[str, Any]], float | None, int]:
@@ -82,6 +96,7 @@ def _once(ctx: Context, request: dict[str, Any]) -> tuple[list[dict[str, Any]], 
         if queue is None:
             raise does_not_exist()
         messages, next_at = attempt(tx, ctx.clock.time(), queue, _want(queue, request))
+    note_wait(queue)
     return messages, next_at, queue.int_attribute("ReceiveMessageWaitTimeSeconds")
 
 

@@ -9,7 +9,17 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sqs import attributes, service, store
 from fogbank.services.sqs.names import check_queue_name, does_not_exist, queue_arn, queue_url
-from fogbank.services.sqs.queues import DELETED, QUEUE, SERVICE, Queue, load, queue_of, save, tx_of
+from fogbank.services.sqs.queues import (
+    DELETED,
+    QUEUE,
+    SERVICE,
+    Queue,
+    load,
+    queue_of,
+    save,
+    tx_of,
+    written,
+)
 from fogbank.services.sqs.tags import check_tags
 
 __all__ = ["create_queue", "get_queue_url", "list_queues", "delete_queue"]
@@ -117,6 +127,7 @@ def delete_queue(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx.delete_doc(SERVICE, QUEUE, queue.account, queue.region, queue.name)
     tx.put_doc(SERVICE, DELETED, queue.account, queue.region, queue.name, {"At": ctx.clock.time()})
     store.drop_queue(tx, queue.arn)
+    written(tx, queue.arn)
     return {}
 
 

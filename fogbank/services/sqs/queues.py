@@ -8,6 +8,7 @@ name until then.
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,10 @@ __all__ = [
     "load_ref",
     "load_arn",
     "save",
+    "written",
+    "version",
+    "known_wait",
+    "note_wait",
     "queue_of",
     "tx_of",
 ]
@@ -104,6 +109,44 @@ def load_arn(tx: Transaction, arn: str) -> Queue | None:
 
 def save(tx: Transaction, queue: Queue) -> None:
     tx.put_doc(SERVICE, QUEUE, queue.account, queue.region, queue.name, queue.doc())
+    written(tx, queue.arn)
+
+
+# What is kept in memory about queue documents, for the hot paths (see `known_wait`, permissions.py):
+# every write of a queue document goes through `save` or DeleteQueue, and both call `written`, which once
+# the write has committed drops the queue's entries and moves `version` to a value it never had before.
+_waits: dict[str, int] = {}
+_versions = itertools.count(1)
+_version = 0
+
+
+def written(tx: Transaction, arn: str) -> None:
+    """A queue document was written or deleted in `tx`: what is kept of it is stale once `tx` commits."""
+
+    def forget() -> None:
+        global _version
+        _waits.pop(arn, None)
+        _version = next(_versions)  # next() on a count is atomic: two writers never share a value
+
+    tx.after_commit(forget)
+
+
+def version() -> int:
+    """Changes after every committed write of any queue document."""
+    return _version
+
+
+# ReceiveMessageWaitTimeSeconds by queue ARN, as a receive last read it from the queue's document: a
+# ReceiveMessage without WaitTimeSeconds on a queue whose wait is 0 is then a short poll, made in the
+# request's own transaction instead of through the long-poll machinery. A receive that races a write of
+# the attribute polls once by the value it had, as AWS's attribute changes take a while to reach every
+# receive; the next one reads the queue again. Lost on restart, when the first receive of a queue reads it.
+def known_wait(arn: str) -> int | None:
+    return _waits.get(arn)
+
+
+def note_wait(queue: Queue) -> None:
+    _waits[queue.arn] = queue.int_attribute("ReceiveMessageWaitTimeSeconds")
 
 
 def queue_of(ctx: Context, url: str) -> Queue:

@@ -6,7 +6,7 @@ from typing import Any
 
 from fogbank.context import Context
 from fogbank.errors import ServiceError
-from fogbank.services.sqs import service
+from fogbank.services.sqs import service, store, wake
 from fogbank.services.sqs.batch import each_entry, entries_of
 from fogbank.services.sqs.enqueue import Sent, enqueue
 from fogbank.services.sqs.queues import Queue, queue_of, tx_of
@@ -15,7 +15,9 @@ from fogbank.services.sqs.validation import message_size
 __all__ = ["send_message", "send_message_batch"]
 
 
-def _send(ctx: Context, queue: Queue, entry: dict[str, Any], now: float) -> Sent:
+def _send(
+    ctx: Context, queue: Queue, entry: dict[str, Any], now: float, rows: list[store.Row] | None = None
+) -> Sent:
     assert ctx.principal is not None
     return enqueue(
         tx_of(ctx),
@@ -28,6 +30,7 @@ def _send(ctx: Context, queue: Queue, entry: dict[str, Any], now: float) -> Sent
         group_id=entry.get("MessageGroupId"),
         dedup_id=entry.get("MessageDeduplicationId"),
         sender_id=ctx.principal.user_id,
+        rows=rows,
     )
 
 
@@ -61,4 +64,11 @@ def send_message_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
             400,
         )
     now = ctx.clock.time()
-    return each_entry(entries, lambda entry: _result(_send(ctx, queue, entry, now)))
+    rows: list[store.Row] = []
+    answer = each_entry(entries, lambda entry: _result(_send(ctx, queue, entry, now, rows)))
+    if rows:
+        tx = tx_of(ctx)
+        arn = queue.arn
+        store.insert_many(tx, arn, rows)
+        tx.after_commit(lambda: wake.signal(arn))
+    return answer

@@ -18,6 +18,7 @@ from fogbank.state import Transaction
 __all__ = [
     "Row",
     "insert",
+    "insert_many",
     "visible",
     "blocked_groups",
     "mark_received",
@@ -58,24 +59,33 @@ class Row:
     meta: str
 
 
-def insert(tx: Transaction, queue: str, row: Row) -> None:
-    tx.execute(
-        f"INSERT INTO sqs_messages (queue, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            queue,
-            row.seq,
-            row.message_id,
-            row.visible_at,
-            row.expires_at,
-            row.sent_at,
-            row.group_id,
-            row.receive_count,
-            row.first_receive,
-            row.receipt,
-            row.body,
-            row.meta,
-        ),
+_INSERT = f"INSERT INTO sqs_messages (queue, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _values(queue: str, row: Row) -> tuple[Any, ...]:
+    return (
+        queue,
+        row.seq,
+        row.message_id,
+        row.visible_at,
+        row.expires_at,
+        row.sent_at,
+        row.group_id,
+        row.receive_count,
+        row.first_receive,
+        row.receipt,
+        row.body,
+        row.meta,
     )
+
+
+def insert(tx: Transaction, queue: str, row: Row) -> None:
+    tx.execute(_INSERT, _values(queue, row))
+
+
+def insert_many(tx: Transaction, queue: str, rows: Iterable[Row]) -> None:
+    """A batch's rows in one statement."""
+    tx.executemany(_INSERT, (_values(queue, row) for row in rows))
 
 
 def _rows(found: Iterable[Sequence[Any]]) -> list[Row]:

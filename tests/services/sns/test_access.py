@@ -75,8 +75,11 @@ def test_an_explicit_deny_in_the_topic_policy_binds_the_owner_too(sns: Any, topi
     deny = policy(
         {"Sid": "closed", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": topic}
     )
+    sns.publish(TopicArn=topic, Message="before the policy")
     sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=deny)
     with pytest.raises(ClientError) as excinfo:
         sns.publish(TopicArn=topic, Message="no")
     assert excinfo.value.response["Error"]["Code"] == "AuthorizationError"
     assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"] == deny
+    sns.remove_permission(TopicArn=topic, Label="closed")
+    sns.publish(TopicArn=topic, Message="open again")

@@ -41,6 +41,26 @@ def test_queue_wait_time_is_the_default(sqs: Any, make_queue: Any) -> None:
     assert len(sqs.receive_message(QueueUrl=url)["Messages"]) == 1
 
 
+def test_a_queue_wait_set_after_short_polls_makes_receives_wait(client: Any, make_queue: Any) -> None:
+    """Receives on a queue whose wait is 0 are short polls; once its wait is set, the next one waits."""
+    sqs = client("sqs")
+    url = make_queue(sqs)
+    assert "Messages" not in sqs.receive_message(QueueUrl=url)
+    assert "Messages" not in sqs.receive_message(QueueUrl=url)
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"ReceiveMessageWaitTimeSeconds": "20"})
+    result: dict[str, Any] = {}
+
+    def wait() -> None:
+        result["response"] = client("sqs").receive_message(QueueUrl=url)
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    time.sleep(0.3)  # let the receive start waiting
+    sent = sqs.send_message(QueueUrl=url, MessageBody="worth the wait")
+    waiter.join(25)
+    assert [m["MessageId"] for m in result["response"]["Messages"]] == [sent["MessageId"]]
+
+
 def test_many_concurrent_long_polls_all_wake(client: Any, make_queue: Any) -> None:
     sqs = client("sqs")
     urls = [make_queue(sqs) for _ in range(8)]

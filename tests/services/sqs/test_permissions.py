@@ -102,6 +102,7 @@ def test_add_permission_grants_another_account(server: Any) -> None:
 def test_explicit_deny_in_queue_policy_binds_root(server: Any) -> None:
     account = new_account()
     owner, url, arn = owned_queue(server, account)
+    owner.send_message(QueueUrl=url, MessageBody="before the policy")
     owner.set_queue_attributes(
         QueueUrl=url,
         Attributes={
