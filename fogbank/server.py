@@ -14,7 +14,9 @@ import io
 import logging
 import os
 import tempfile
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -68,6 +70,8 @@ class App:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.started = time.time()
+        # The pipeline's threads, which also read streamed bodies; the executor runs outbox deliveries.
+        self.workers = Workers(WORKERS)
         self.executor = ThreadPoolExecutor(WORKERS, thread_name_prefix="fogbank")
         self.db: Database | None = None
         self.clock: Clock | None = None
@@ -110,6 +114,7 @@ class App:
     def stop(self) -> None:
         if self.scheduler is not None:
             self.scheduler.stop()
+        self.workers.shutdown()
         self.executor.shutdown(wait=True, cancel_futures=True)
         if self.db is not None:
             self.db.close()
@@ -141,7 +146,7 @@ class App:
     async def _http(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         request = await self._read_request(scope, receive)
         loop = asyncio.get_running_loop()
-        response = await loop.run_in_executor(self.executor, self.handle, request)
+        response = await self.workers.run(loop, self.handle, request)
         headers = [(k.lower().encode("latin-1"), _header_value(v)) for k, v in response.headers]
         body = response.body
         if response.status in _NO_BODY:
@@ -161,7 +166,7 @@ class App:
         chunks = iter(body)
         try:
             while True:
-                chunk = await loop.run_in_executor(self.executor, next, chunks, None)
+                chunk = await self.workers.run(loop, next, chunks, None)
                 if chunk is None:
                     break
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
@@ -272,6 +277,102 @@ class App:
         if ctx.protocol is None or ctx.service is None:
             return fallback_error(ctx.request, error, ctx.request_id)
         return codec(ctx.protocol).serialize_error(ctx.service, ctx.operation, error, ctx.request_id)
+
+
+class _Worker:
+    __slots__ = ("job", "wake")
+
+    def __init__(self) -> None:
+        self.job: Callable[[], None] | None = None
+        self.wake = threading.Lock()  # held while the worker has nothing to do; released to hand it a job
+        self.wake.acquire()
+
+
+class Workers:
+    """Threads for the pipeline that hand each request to the thread that went idle most recently.
+
+    That thread's SQLite connections (one pair per thread) and caches are the warm ones: with the shared
+    queue of ThreadPoolExecutor every idle thread waits in turn, so a steady stream of requests met a
+    cold thread each time. Threads start on demand up to `size` (an SQS long poll holds one for up to
+    20 s); past that, requests wait in order for the next thread to finish.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []  # a stack: the last to finish is the first handed work
+        self._backlog: deque[Callable[[], None]] = deque()
+        self._started = 0
+        self._closed = False
+
+    def run(self, loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
+        """`fn(*args)` on a worker thread, as a future of `loop`."""
+        future = loop.create_future()
+
+        def job() -> None:
+            try:
+                result = fn(*args)
+            except BaseException as exc:  # handed to the awaiting coroutine, as run_in_executor does
+                loop.call_soon_threadsafe(_settle, future, None, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, future, result, None)
+
+        self._submit(job)
+        return future
+
+    def _submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the server is stopping")
+            if self._idle:
+                worker = self._idle.pop()
+                worker.job = job
+                worker.wake.release()
+                return
+            if self._started >= self._size:
+                self._backlog.append(job)
+                return
+            self._started += 1
+            worker = _Worker()
+            worker.job = job
+            worker.wake.release()
+        threading.Thread(target=self._loop, args=(worker,), name="fogbank", daemon=True).start()
+
+    def _loop(self, worker: _Worker) -> None:
+        while True:
+            worker.wake.acquire()
+            job = worker.job
+            worker.job = None
+            while job is not None:
+                job()
+                with self._lock:
+                    if self._backlog:
+                        job = self._backlog.popleft()
+                    else:
+                        job = None
+                        if self._closed:
+                            return
+                        self._idle.append(worker)
+            if self._closed:
+                return
+
+    def shutdown(self) -> None:
+        """Stops idle threads now and the others after their request; queued requests are dropped."""
+        with self._lock:
+            self._closed = True
+            self._backlog.clear()
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.wake.release()
+
+
+def _settle(future: asyncio.Future, result: Any, error: BaseException | None) -> None:
+    if future.cancelled():  # the client went away; nobody awaits the answer
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 def _pipeline(request: HttpRequest) -> list[Callable[[Context], None]]:

@@ -35,6 +35,7 @@ __all__ = ["SPOOL_MEMORY", "DecodedBody", "decode_body", "new_spool"]
 
 SPOOL_MEMORY = 1024 * 1024
 _CHECKSUMS = tuple(name for name in ALGORITHMS if name != "md5")
+_CHECKSUM_HEADERS = tuple((checksum_header(name), name) for name in _CHECKSUMS)
 _SIGNED = ("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
 
 
@@ -69,12 +70,17 @@ def _invalid(message: str) -> ServiceError:
 def _requested_algorithms(request: HttpRequest, checksum_headers: bool) -> tuple[list[str], list[str]]:
     """(algorithms whose value is in a header, algorithms announced as trailers)."""
     headers = request.headers
-    in_header = [a for a in _CHECKSUMS if checksum_header(a) in headers] if checksum_headers else []
-    in_trailer = [
-        name.strip().lower().removeprefix("x-amz-checksum-")
-        for name in headers.get("x-amz-trailer", "").split(",")
-        if name.strip().lower().startswith("x-amz-checksum-")
-    ]
+    in_header = [a for header, a in _CHECKSUM_HEADERS if header in headers] if checksum_headers else []
+    trailer = headers.get("x-amz-trailer")
+    in_trailer = (
+        [
+            name.strip().lower().removeprefix("x-amz-checksum-")
+            for name in trailer.split(",")
+            if name.strip().lower().startswith("x-amz-checksum-")
+        ]
+        if trailer
+        else []
+    )
     unknown = [a for a in in_trailer if a not in _CHECKSUMS]
     sdk = headers.get("x-amz-sdk-checksum-algorithm")
     if unknown or (sdk is not None and sdk.lower() not in _CHECKSUMS):
@@ -93,7 +99,8 @@ def _requested_algorithms(request: HttpRequest, checksum_headers: bool) -> tuple
 
 
 def _encodings(request: HttpRequest) -> list[str]:
-    return [e.strip().lower() for e in request.headers.get("content-encoding", "").split(",") if e.strip()]
+    header = request.headers.get("content-encoding")
+    return [e.strip().lower() for e in header.split(",") if e.strip()] if header else []
 
 
 def decode_body(
@@ -129,9 +136,15 @@ def decode_body(
     wanted = dict.fromkeys([*in_header, *in_trailer, *compute])
     if "content-md5" in headers:
         wanted["md5"] = None
-    hashers = MultiHasher(wanted)
     # A hex x-amz-content-sha256 is signed as given; only the body can tell whether it is true.
-    sha256 = hashlib.sha256() if len(content_sha256) == 64 and not is_chunked else None
+    check_sha256 = len(content_sha256) == 64 and not is_chunked
+    if not (wanted or check_sha256 or is_chunked or gunzip or content_digests):
+        # Most requests: the body is the payload as sent and names no digest; only its length is wanted.
+        length = request.body.seek(0, 2)
+        request.body.seek(0)
+        return DecodedBody(length)
+    hashers = MultiHasher(wanted)
+    sha256 = hashlib.sha256() if check_sha256 else None
     sinks: list[Callable[[bytes], object]] = [hashers.update] if wanted else []
     if sha256 is not None:
         sinks.append(sha256.update)

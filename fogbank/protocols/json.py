@@ -88,6 +88,31 @@ def _mismatch(value: Any, expected: str) -> ShapeError:
 
 _SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
+WiredMembers = tuple[tuple[str, str, Shape], ...]
+# The structures read are those of the service models, which specs caches for the server's life, so a
+# structure's wire names are worked out once and stay valid.
+_WIRED: dict[Shape, WiredMembers] = {}
+_BY_WIRE: dict[Shape, dict[str, tuple[str, Shape]]] = {}
+
+
+def _wire_names(members: Mapping[str, Shape]) -> WiredMembers:
+    """(model name, name on the wire, shape) of each member, in the model's order."""
+    return tuple((name, member.serialization.get("name", name), member) for name, member in members.items())
+
+
+def _wired(shape: Shape) -> WiredMembers:
+    wired = _WIRED.get(shape)
+    if wired is None:
+        wired = _WIRED[shape] = _wire_names(shape.members)
+    return wired
+
+
+def _by_wire(shape: Shape) -> dict[str, tuple[str, Shape]]:
+    found = _BY_WIRE.get(shape)
+    if found is None:
+        found = _BY_WIRE[shape] = {wire: (name, member) for name, wire, member in _wired(shape)}
+    return found
+
 
 class Reader:
     """Wire document -> input values (aware datetimes, bytes), member names as in the model."""
@@ -103,9 +128,18 @@ class Reader:
             return value
         if not isinstance(value, dict):
             raise _mismatch(value, "a Structure")
+        wired = _wired(shape) if members is None else _wire_names(members)
+        if len(value) == 1 and members is None:
+            # One member sent (a union such as AttributeValue, or an input of one member): find it by
+            # its wire name rather than trying every member of the shape.
+            [(key, raw)] = value.items()
+            found = _by_wire(shape).get(key)
+            if found is None or raw is None:
+                return {}
+            return {found[0]: self.read(found[1], raw)}
         out: dict[str, Any] = {}
-        for name, member in (shape.members if members is None else members).items():
-            raw = value.get(member.serialization.get("name", name))
+        for name, wire, member in wired:
+            raw = value.get(wire)
             if raw is not None:
                 out[name] = self.read(member, raw)
         return out

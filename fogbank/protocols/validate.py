@@ -122,73 +122,124 @@ def validate(shape: Shape | None, value: Any) -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """What `_check` reads of a shape, looked up once rather than through botocore's properties per value."""
+
+    kind: str
+    expected: tuple[type, ...] | None
+    sensitive: bool
+    minimum: Any
+    maximum: Any
+    enum: tuple[str, ...]
+    pattern_text: str | None
+    pattern: re.Pattern[str] | None
+    # Structures: (member, its HTTP location) by name, and the required members' names.
+    members: dict[str, tuple[Shape, str | None]]
+    required: tuple[str, ...]
+
+
+# The shapes validated are those of the service models, which specs caches for the server's life, so a
+# shape's rule is built once and stays valid.
+_RULES: dict[Shape, _Rule] = {}
+
+
+def _rule(shape: Shape) -> _Rule:
+    rule = _RULES.get(shape)
+    if rule is not None:
+        return rule
+    kind = shape.type_name
+    metadata = shape.metadata
+    pattern_text = metadata.get("pattern") if kind == "string" else None
+    members: dict[str, tuple[Shape, str | None]] = {}
+    required: tuple[str, ...] = ()
+    if kind == "structure" and not shape.is_document_type:
+        members = {n: (m, m.serialization.get("location")) for n, m in shape.members.items()}
+        required = tuple(shape.required_members)
+    rule = _Rule(
+        kind=kind,
+        expected=_TYPES.get(kind),
+        sensitive=bool(metadata.get("sensitive")),
+        minimum=metadata.get("min"),
+        maximum=metadata.get("max"),
+        enum=tuple(shape.enum) if kind == "string" and shape.enum else (),
+        pattern_text=pattern_text or None,
+        pattern=_pattern(pattern_text) if pattern_text else None,
+        members=members,
+        required=required,
+    )
+    _RULES[shape] = rule
+    return rule
+
+
 def _check(
     shape: Shape, value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]
 ) -> None:
-    kind = shape.type_name
-    sensitive = bool(shape.metadata.get("sensitive"))
-
-    def problem(constraint: str, limit: Any = None) -> None:
-        problems.append(Problem(path, constraint, value, limit, sensitive, location))
-
+    rule = _RULES.get(shape) or _rule(shape)
+    kind = rule.kind
     if kind == "structure" and shape.is_document_type:
         return
     if kind == "blob":
         if not isinstance(value, bytes | bytearray | str) and not hasattr(value, "read"):
-            problem("type", "Blob")
+            problems.append(Problem(path, "type", value, "Blob", rule.sensitive, location))
         elif not hasattr(value, "read"):
-            _check_range(shape, len(value), "min_length", "max_length", problem)
+            _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
         return
-    expected = _TYPES.get(kind)
+    expected = rule.expected
     # bool is an int to Python, never to AWS.
     wrong_bool = kind != "boolean" and isinstance(value, bool)
     if expected is not None and (wrong_bool or not isinstance(value, expected)):
-        problem("type", kind.capitalize())
+        problems.append(Problem(path, "type", value, kind.capitalize(), rule.sensitive, location))
         return
     if kind == "structure":
-        for name in shape.required_members:
+        members = rule.members
+        for name in rule.required:
             if value.get(name) is None:
-                member = shape.members[name]
-                member_location = location if path else member.serialization.get("location")
+                member_location = location if path else members[name][1]
                 problems.append(Problem((*path, name), "required", None, None, False, member_location))
         for name, member_value in value.items():
-            member = shape.members.get(name)
-            if member is not None and member_value is not None:
-                member_location = location if path else member.serialization.get("location")
-                _check(member, member_value, (*path, name), member_location, problems)
+            found = members.get(name)
+            if found is not None and member_value is not None:
+                member, own_location = found
+                _check(member, member_value, (*path, name), location if path else own_location, problems)
     elif kind == "list":
-        _check_range(shape, len(value), "min_length", "max_length", problem)
+        _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
         for index, item in enumerate(value, 1):
             if item is not None:
                 _check(shape.member, item, (*path, index), location, problems)
     elif kind == "map":
-        _check_range(shape, len(value), "min_length", "max_length", problem)
+        _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
         for key, item in value.items():
             _check(shape.key, key, (*path, key), location, problems)
             if item is not None:
                 _check(shape.value, item, (*path, key), location, problems)
     elif kind == "string":
-        enum = shape.enum
-        if enum and value not in enum:
-            problem("enum", enum)
+        if rule.enum and value not in rule.enum:
+            problems.append(Problem(path, "enum", value, shape.enum, rule.sensitive, location))
             return
-        _check_range(shape, len(value), "min_length", "max_length", problem)
-        pattern_text = shape.metadata.get("pattern")
-        if pattern_text:
-            compiled = _pattern(pattern_text)
-            if compiled is not None and compiled.search(value) is None:
-                problem("pattern", pattern_text)
+        _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
+        if rule.pattern is not None and rule.pattern.search(value) is None:
+            problems.append(Problem(path, "pattern", value, rule.pattern_text, rule.sensitive, location))
     elif kind in ("integer", "long", "short", "byte", "float", "double"):
-        _check_range(shape, value, "min", "max", problem)
+        _check_range(rule, value, "min", "max", path, value, location, problems)
 
 
-def _check_range(shape: Shape, measure: float, low: str, high: str, problem: Any) -> None:
-    minimum = shape.metadata.get("min")
-    maximum = shape.metadata.get("max")
+def _check_range(
+    rule: _Rule,
+    measure: float,
+    low: str,
+    high: str,
+    path: tuple[str | int, ...],
+    value: Any,
+    location: str | None,
+    problems: list[Problem],
+) -> None:
+    minimum = rule.minimum
+    maximum = rule.maximum
     if minimum is not None and measure < minimum:
-        problem(low, minimum)
+        problems.append(Problem(path, low, value, minimum, rule.sensitive, location))
     elif maximum is not None and measure > maximum:
-        problem(high, maximum)
+        problems.append(Problem(path, high, value, maximum, rule.sensitive, location))
 
 
 def _coral_message(problems: list[Problem]) -> str:

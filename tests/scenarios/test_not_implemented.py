@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 CALLS = [
-    ("ses", "list_receipt_rule_sets", {}, "query"),
+    ("cloudformation", "list_stacks", {}, "query"),
     ("iam", "list_server_certificates", {}, "query"),
     ("ec2", "describe_vpcs", {}, "ec2"),
     ("dynamodb", "list_global_tables", {}, "json"),
