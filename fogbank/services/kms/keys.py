@@ -68,31 +68,15 @@ def new_key(
     region: str,
     created: datetime,
     *,
-    spec: str = "SYMMETRIC_DEFAULT",
-    usage: str = "ENCRYPT_DECRYPT",
-    origin: str = "AWS_KMS",
-    description: str = "",
     policy: str,
-    manager: str = "CUSTOMER",
-    tags: list[dict[str, str]] | None = None,
     key_id: str | None = None,
+    **fields: Any,
 ) -> dict[str, Any]:
-    """A new key's document, with its material unless imported; saved. Its id is random unless given."""
-    doc = key_document(
-        account,
-        region,
-        created,
-        key_id or str(uuid.uuid4()),
-        spec=spec,
-        usage=usage,
-        origin=origin,
-        description=description,
-        policy=policy,
-        manager=manager,
-        tags=tags,
-    )
-    if origin != "EXTERNAL":
-        secret, public = keyspecs.generate(spec)
+    """A new key's document (`fields` as `key_document` takes them), with its material unless imported;
+    saved. Its id is random unless given."""
+    doc = key_document(account, region, created, key_id or str(uuid.uuid4()), policy=policy, **fields)
+    if doc["Origin"] != "EXTERNAL":
+        secret, public = keyspecs.generate(doc["KeySpec"])
         material.add_version(tx, doc, secret, doc["CreationDate"], "AWS_KMS", public)
     lifecycle.save(tx, doc)
     return doc
