@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from fogbank import own_routes, stages
+from fogbank import own_routes, routing, stages
 from fogbank.clock import Clock
 from fogbank.config import Settings
 from fogbank.context import Context
@@ -32,7 +32,7 @@ from fogbank.protocols.errors import fallback_error
 from fogbank.protocols.http import HttpRequest, HttpResponse
 from fogbank.routing import is_browser_post, is_cors_preflight, website_bucket
 from fogbank.scheduler import Scheduler
-from fogbank.services import registry
+from fogbank.services import registry, waits
 from fogbank.services.s3.access_log import is_logged, record
 from fogbank.services.s3.cors import cors_headers, preflight
 from fogbank.services.s3.post import post_object
@@ -60,9 +60,10 @@ WEBSITE: list[Callable[[Context], None]] = [serve]
 CORS_PREFLIGHT: list[Callable[[Context], None]] = [preflight]
 
 SPOOL_THRESHOLD = 1 << 20
+_OWN_PREFIXES = ("/_fogbank", "/_localstack", "/_aws/")
 _NO_BODY = frozenset({204, 304})
-# Requests run on these threads. Most finish in a millisecond; an SQS long poll waits on one for up to
-# 20 s without holding a transaction (sqs/polling.py), so the pool is large enough for many of them.
+# Requests that may wait run on these threads (App._answers_on_loop); an SQS long poll waits on one for up
+# to 20 s without holding a transaction (sqs/polling.py), so the pool is large enough for many of them.
 WORKERS = 64
 
 
@@ -146,7 +147,10 @@ class App:
     async def _http(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         request = await self._read_request(scope, receive)
         loop = asyncio.get_running_loop()
-        response = await self.workers.run(loop, self.handle, request)
+        if self._answers_on_loop(request):
+            response = self.handle(request)
+        else:
+            response = await self.workers.run(loop, self.handle, request)
         headers = [(k.lower().encode("latin-1"), _header_value(v)) for k, v in response.headers]
         body = response.body
         if response.status in _NO_BODY:
@@ -216,6 +220,24 @@ class App:
             client_ip=client[0] if client else "127.0.0.1",
         )
 
+    def _answers_on_loop(self, request: HttpRequest) -> bool:
+        """Whether the event loop's own thread answers the request, without handing it to a worker.
+
+        Most requests are answered in well under a millisecond, and handing one to a worker thread and
+        its answer back costs about as much as answering it. A request goes to a worker when its body
+        was spooled to disk, when it is for fogbank's own routes or S3's browser, website or CORS
+        paths, and when its operation's handler may wait (Service.handler's `waits`).
+        """
+        if not isinstance(request.body, io.BytesIO) or request.path.startswith(_OWN_PREFIXES):
+            return False
+        if _pipeline(request) is not PIPELINE:
+            return False
+        try:
+            request.route = route = routing.identify(request)
+        except ServiceError:
+            return True  # answered at once, with the error
+        return not waits(route.service, route.operation)
+
     # -- the pipeline --------------------------------------------------------------------------
     def handle(self, request: HttpRequest) -> HttpResponse:
         own = self._own_route(request)
@@ -265,7 +287,7 @@ class App:
 
     def _own_route(self, request: HttpRequest) -> Callable[[HttpRequest], HttpResponse] | None:
         path = request.path
-        if not path.startswith(("/_fogbank", "/_localstack", "/_aws/")):
+        if not path.startswith(_OWN_PREFIXES):
             return None
         return own_routes.find(self.fogbank_routes, path)
 

@@ -26,7 +26,7 @@ __all__ = ["identify", "authenticate", "decode", "parse", "authorize", "dispatch
 
 
 def identify(ctx: Context) -> None:
-    route = routing.identify(ctx.request)
+    route = ctx.request.route or routing.identify(ctx.request)
     ctx.service_name = route.service
     ctx.service = specs.service_model(route.service)
     ctx.operation = ctx.service.operation_model(route.operation)

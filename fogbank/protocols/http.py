@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
 __all__ = ["HttpRequest", "HttpResponse"]
@@ -25,6 +25,8 @@ class HttpRequest:
     body: BinaryIO = field(default_factory=io.BytesIO)
     scheme: str = "http"
     client_ip: str = "127.0.0.1"
+    # The routing.Route found for it, kept by the server when it looked before the pipeline did.
+    route: Any = None
     _content: bytes | None = None
 
     @property

@@ -31,6 +31,7 @@ __all__ = [
     "OwnRoute",
     "RequirementsFn",
     "handler_for",
+    "waits",
     "registry",
     "SERVICE_PACKAGES",
 ]
@@ -65,6 +66,7 @@ class Service:
         self.name = name
         self.schema = schema  # path of the package's schema.sql, if it has its own tables
         self.handlers: dict[str, Handler] = {}
+        self.waiting: set[str] = set()  # operations whose handlers may wait: they run on worker threads
         self.jobs: dict[str, JobHandler] = {}
         self.consumers: dict[str, Consumer] = {}
         self.give_up: dict[str, str] = {}  # outbox topic -> the job kind that takes its failed rows
@@ -72,9 +74,15 @@ class Service:
         self.resource_policy: ResourcePolicyFn | None = None
         self.routes: dict[str, OwnRoute] = {}
 
-    def handler(self, operation: str) -> Callable[[Handler], Handler]:
+    def handler(self, operation: str, *, waits: bool = False) -> Callable[[Handler], Handler]:
+        """Register `operation`'s handler. Handlers run on the event loop's thread unless `waits`: one
+        that may block for long (a long poll, a fetch over the network, a copy of gigabytes, a key pair
+        to generate) runs on a worker thread so that other requests go on meanwhile."""
+
         def register(func: Handler) -> Handler:
             self.handlers[operation] = func
+            if waits:
+                self.waiting.add(operation)
             return func
 
         return register
@@ -146,3 +154,9 @@ def registry() -> dict[str, Service]:
 def handler_for(service: str, operation: str) -> Handler | None:
     entry = registry().get(service)
     return entry.handlers.get(operation) if entry else None
+
+
+def waits(service: str, operation: str) -> bool:
+    """Whether the operation's handler may block for long (see Service.handler)."""
+    entry = registry().get(service)
+    return entry is not None and operation in entry.waiting

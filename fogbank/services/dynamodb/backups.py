@@ -170,7 +170,7 @@ def _details(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@service.handler("CreateBackup")
+@service.handler("CreateBackup", waits=True)
 def create_backup(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     table = _load(ctx, request["TableName"])
     now = ctx.clock.now()
@@ -284,7 +284,7 @@ def _backup_items(ctx: Context, digest: str) -> Iterator[dict[str, Any]]:
                 yield store.loads(line.decode())
 
 
-@service.handler("RestoreTableFromBackup")
+@service.handler("RestoreTableFromBackup", waits=True)
 def restore_table_from_backup(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     doc = _load_backup(ctx, request["BackupArn"])
     summary = {
@@ -381,7 +381,7 @@ def compact(tx: Transaction, payload: dict[str, Any]) -> None:
     _schedule_compaction(tx, table, now)
 
 
-@service.handler("RestoreTableToPointInTime")
+@service.handler("RestoreTableToPointInTime", waits=True)
 def restore_table_to_point_in_time(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     source_name = request.get("SourceTableArn") or request.get("SourceTableName")
     if source_name is None:

@@ -115,7 +115,7 @@ def _description(doc: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@service.handler("ExportTableToPointInTime")
+@service.handler("ExportTableToPointInTime", waits=True)
 def export_table_to_point_in_time(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     table = tables.load_or_none(ctx.tx, ctx.account, ctx.region, request["TableArn"])
     if table is None:

@@ -157,7 +157,7 @@ def _fill(ctx: Context, request: dict[str, Any], doc: dict[str, Any]) -> None:
     )
 
 
-@service.handler("ImportTable")
+@service.handler("ImportTable", waits=True)
 def import_table(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     earlier = _same_token(ctx, request)
     if earlier is not None:

@@ -69,7 +69,7 @@ def describe_table(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     return {"Table": table_description(ctx.tx, table, now=ctx.clock.now().timestamp())}
 
 
-@service.handler("DeleteTable")
+@service.handler("DeleteTable", waits=True)
 def delete_table(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx = ctx.tx
     name = request["TableName"]

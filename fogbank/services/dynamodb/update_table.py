@@ -276,7 +276,7 @@ def _drop_unused_definitions(doc: dict[str, Any]) -> None:
     doc["AttributeDefinitions"] = [a for a in doc["AttributeDefinitions"] if a["AttributeName"] in used]
 
 
-@service.handler("UpdateTable")
+@service.handler("UpdateTable", waits=True)
 def update_table(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     name = request["TableName"]
     table = load(ctx.tx, ctx.account, ctx.region, name, message=describe_not_found(name))

@@ -112,12 +112,12 @@ def _data_key_pair(ctx: Context, request: dict[str, Any], operation: str) -> dic
     }
 
 
-@service.handler("GenerateDataKeyPair")
+@service.handler("GenerateDataKeyPair", waits=True)
 def generate_data_key_pair(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     return _data_key_pair(ctx, request, "GenerateDataKeyPair")
 
 
-@service.handler("GenerateDataKeyPairWithoutPlaintext")
+@service.handler("GenerateDataKeyPairWithoutPlaintext", waits=True)
 def generate_data_key_pair_without_plaintext(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     out = _data_key_pair(ctx, request, "GenerateDataKeyPairWithoutPlaintext")
     del out["PrivateKeyPlaintext"]

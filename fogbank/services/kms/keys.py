@@ -120,7 +120,7 @@ def key_document(
     }
 
 
-@service.handler("CreateKey")
+@service.handler("CreateKey", waits=True)
 def create_key(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     if "KeySpec" in request and "CustomerMasterKeySpec" in request:
         raise _invalid(

@@ -72,7 +72,7 @@ def copy_source_version(ctx: Context, text: str) -> tuple[dict[str, Any], Object
     return bucket, version, version_id
 
 
-@service.handler("CopyObject")
+@service.handler("CopyObject", waits=True)
 def copy_object(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     assert ctx.tx is not None
     source_bucket, source, named_version = copy_source_version(ctx, request["CopySource"])

@@ -360,7 +360,7 @@ def _copy_sealed(
     return [(ref.digest, ref.size)], etag, checksum.values()
 
 
-@service.handler("UploadPartCopy")
+@service.handler("UploadPartCopy", waits=True)
 def upload_part_copy(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx = ctx.tx
     assert tx is not None
@@ -530,7 +530,7 @@ def _check_write_conditions(ctx: Context, request: dict[str, Any]) -> None:
             raise precondition_failed("If-Match")
 
 
-@service.handler("CompleteMultipartUpload")
+@service.handler("CompleteMultipartUpload", waits=True)
 def complete_multipart_upload(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     tx = ctx.tx
     assert tx is not None

@@ -63,7 +63,7 @@ def _check_wait(wait: int | None) -> None:
         raise invalid_value("WaitTimeSeconds", wait, "Must be >= 0 and <= 20, if provided.")
 
 
-@service.handler("ReceiveMessage")
+@service.handler("ReceiveMessage", waits=True)
 def receive_message(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     wait = request.get("WaitTimeSeconds")
     _check_wait(wait)

@@ -134,7 +134,7 @@ def _verified_claims(
     return claims, matched[0]
 
 
-@service.handler("AssumeRoleWithWebIdentity")
+@service.handler("AssumeRoleWithWebIdentity", waits=True)
 def assume_role_with_web_identity(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     import jwt  # imported on first use, not at server start
 
