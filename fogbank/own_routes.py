@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ from fogbank import __version__
 from fogbank.clock import parse_duration
 from fogbank.coverage import coverage
 from fogbank.protocols.http import HttpRequest, HttpResponse
-from fogbank.services import registry
+from fogbank.services import OwnRoute, registry, service_routes
 
 if TYPE_CHECKING:
     from fogbank.server import App
@@ -118,8 +118,9 @@ def routes(app: App) -> dict[str, Callable[[HttpRequest], HttpResponse]]:
             )
         return _json(200, {"request_id": request_id, "decisions": decisions})
 
+    provided = service_routes()
     table: dict[str, Callable[[HttpRequest], HttpResponse]] = {
-        path: partial(route, app) for service in registry().values() for path, route in service.routes.items()
+        path: partial(_service_route, provided, path, app) for path in provided
     }
     return table | {
         "/_fogbank/explain/": explain,
@@ -128,3 +129,10 @@ def routes(app: App) -> dict[str, Callable[[HttpRequest], HttpResponse]]:
         "/_fogbank/clock": clock,
         "/_localstack/health": localstack_health,
     }
+
+
+def _service_route(
+    provided: Mapping[str, OwnRoute], path: str, app: App, request: HttpRequest
+) -> HttpResponse:
+    """A service's own route; its package is imported on the first request to one of its routes."""
+    return provided[path](app, request)

@@ -64,10 +64,11 @@ def run_due(db: Database, clock: Clock, handlers: Mapping[str, Handler]) -> int:
         for job in jobs:
             done.add((job.kind, job.key))
             try:
+                handler = handlers[job.kind]  # may import its service's package: not in a transaction
                 with db.transaction() as tx:
                     if not tx.delete_job(job.kind, job.key, job.id):
                         continue  # another runner took it, or a request moved it
-                    handlers[job.kind](tx, job.payload)
+                    handler(tx, job.payload)
             except Exception:
                 log.exception("scheduled job %s %s failed (attempt %d)", job.kind, job.key, job.attempts + 1)
                 delay = min(2.0**job.attempts, MAX_BACKOFF_SECONDS)
@@ -92,7 +93,7 @@ class Scheduler:
     ) -> None:
         self.db = db
         self.clock = clock
-        self.handlers = dict(handlers)
+        self.handlers = handlers  # not copied: the server's mapping imports a job's package on first use
         self.interval = interval
         self.also = tuple(also)
         self._wake = threading.Event()

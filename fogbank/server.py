@@ -32,11 +32,7 @@ from fogbank.protocols.errors import fallback_error
 from fogbank.protocols.http import HttpRequest, HttpResponse
 from fogbank.routing import is_browser_post, is_cors_preflight, website_bucket
 from fogbank.scheduler import Scheduler
-from fogbank.services import registry, waits
-from fogbank.services.s3.access_log import is_logged, record
-from fogbank.services.s3.cors import cors_headers, preflight
-from fogbank.services.s3.post import post_object
-from fogbank.services.s3.website import serve
+from fogbank.services import PACKAGES, outbox_consumers, outbox_give_up, scheduled_jobs, waits
 from fogbank.state import Database, open_database
 from fogbank.state.migrations import migrate
 from fogbank.state.outbox import Outbox
@@ -53,11 +49,32 @@ PIPELINE: list[Callable[[Context], None]] = [
     stages.authorize,
     stages.dispatch,
 ]
+
+
+# S3's stages below import S3's package when a request first needs it, as the registry does for handlers.
+def _post_object(ctx: Context) -> None:
+    from fogbank.services.s3.post import post_object
+
+    post_object(ctx)
+
+
+def _serve_website(ctx: Context) -> None:
+    from fogbank.services.s3.website import serve
+
+    serve(ctx)
+
+
+def _preflight(ctx: Context) -> None:
+    from fogbank.services.s3.cors import preflight
+
+    preflight(ctx)
+
+
 # S3's browser uploads have no operation in any model: one stage reads, authorizes and answers them.
-BROWSER_POST: list[Callable[[Context], None]] = [post_object]
+BROWSER_POST: list[Callable[[Context], None]] = [_post_object]
 # Neither are a website endpoint's plain GETs, nor a browser's CORS preflight.
-WEBSITE: list[Callable[[Context], None]] = [serve]
-CORS_PREFLIGHT: list[Callable[[Context], None]] = [preflight]
+WEBSITE: list[Callable[[Context], None]] = [_serve_website]
+CORS_PREFLIGHT: list[Callable[[Context], None]] = [_preflight]
 
 SPOOL_THRESHOLD = 1 << 20
 _OWN_PREFIXES = ("/_fogbank", "/_localstack", "/_aws/")
@@ -93,22 +110,12 @@ class App:
         self.db = open_database(self.settings.data_dir, fsync=self.settings.fsync)
         self.clock = Clock(self.db)
         self.decisions = DecisionLog(self.db)
-        services = registry().values()
-        for service in services:
-            if service.schema is not None:
-                migrate(self.db, service.name, service.schema)
-        self.outbox = Outbox(
-            self.db,
-            self.clock,
-            {topic: c for s in services for topic, c in s.consumers.items()},
-            {topic: kind for s in services for topic, kind in s.give_up.items()},
-        )
-        self.scheduler = Scheduler(
-            self.db,
-            self.clock,
-            {kind: job for s in services for kind, job in s.jobs.items()},
-            also=[self.outbox.kick],
-        )
+        for package in PACKAGES:  # every package's tables, read from its schema.sql without importing it
+            if package.schema:
+                migrate(self.db, package.name, package.schema_sql())
+        # A job's, a consumer's or a route's package is imported when it first runs (fogbank.services).
+        self.outbox = Outbox(self.db, self.clock, outbox_consumers(), outbox_give_up())
+        self.scheduler = Scheduler(self.db, self.clock, scheduled_jobs(), also=[self.outbox.kick])
         self.scheduler.start()
         self.fogbank_routes = own_routes.routes(self)
 
@@ -274,6 +281,9 @@ class App:
 
     def _after_s3(self, ctx: Context, response: HttpResponse, error_code: str | None, started: float) -> None:
         """An S3 answer's CORS headers, and its line in the bucket's access log."""
+        from fogbank.services.s3.access_log import is_logged, record
+        from fogbank.services.s3.cors import cors_headers
+
         bucket = ctx.uri_params.get("Bucket")
         if bucket is None:
             return

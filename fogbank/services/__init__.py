@@ -4,15 +4,24 @@ A service package makes one `Service` under its botocore model name and register
 per operation under the model's operation name. Handlers take `(ctx, request)` and return the
 operation's output dict. A service may also register scheduler jobs (timed work, by kind),
 outbox consumers (deliveries after commit, by topic), routes of its own under /_fogbank/ (a
-mailbox, a signing certificate), and name its own schema.sql. The list of
-service packages is explicit: no discovery.
+mailbox, a signing certificate), and name its own schema.sql. The list of service packages is
+explicit: no discovery.
+
+A package is imported when something first needs it: a request for its service, a due job of one
+of its kinds, an outbox row of one of its topics, a request to one of its own routes. What each
+package provides is declared in `PACKAGES`, so the server starts (migrations, the scheduler, the
+outbox, the route table) without importing any; tests check each declaration against what its
+package registers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from fogbank.authorization import ResourcePolicies
@@ -30,10 +39,16 @@ __all__ = [
     "Consumer",
     "OwnRoute",
     "RequirementsFn",
+    "Package",
+    "PACKAGES",
+    "Registry",
     "handler_for",
     "waits",
     "registry",
-    "SERVICE_PACKAGES",
+    "scheduled_jobs",
+    "outbox_consumers",
+    "outbox_give_up",
+    "service_routes",
 ]
 
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
@@ -46,18 +61,64 @@ Consumer = Callable[[dict[str, Any]], None]
 # A route of the service's own under /_fogbank/: gets the app (its db, clock, settings) and the request.
 OwnRoute = Callable[["App", "HttpRequest"], "HttpResponse"]
 
-SERVICE_PACKAGES = (
-    "sts",
-    "iam",
-    "kms",
-    "s3",
-    "s3control",
-    "dynamodb",
-    "dynamodbstreams",
-    "sqs",
-    "sns",
-    "ses",
-    "sesv2",
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """What one service package provides, known without importing it."""
+
+    name: str  # the package under fogbank.services, and the botocore name of the service it makes
+    schema: bool = False  # it has a schema.sql of its own tables
+    jobs: tuple[str, ...] = ()  # the scheduler job kinds it registers, "<name>." included
+    topics: tuple[str, ...] = ()  # the outbox topics it consumes
+    routes: tuple[str, ...] = ()  # the paths of its own routes, in the order it registers them
+
+    def schema_sql(self) -> str:
+        """The package's schema.sql, read from its directory: migrations need not import the package."""
+        return files(__name__).joinpath(self.name, "schema.sql").read_text(encoding="utf-8")
+
+
+PACKAGES: tuple[Package, ...] = (
+    Package("sts"),
+    Package("iam"),
+    Package("kms", jobs=("kms.rotate", "kms.delete", "kms.expire-material")),
+    Package("s3", schema=True, jobs=("s3.access-log", "s3.lifecycle")),
+    Package("s3control"),
+    Package(
+        "dynamodb",
+        schema=True,
+        jobs=("dynamodb.ttl", "dynamodb.pitr-compact"),
+        routes=("/_fogbank/dynamodb/partitions/",),
+    ),
+    Package("dynamodbstreams"),
+    Package("sqs", schema=True, jobs=("sqs.move", "sqs.forget-attempt")),
+    Package(
+        "sns",
+        schema=True,
+        jobs=("sns.dead-letter",),
+        topics=("sns.http",),
+        routes=(
+            "/_fogbank/sns/cert/",
+            "/_fogbank/sns/confirm",
+            "/_fogbank/sns/unsubscribe",
+            "/_fogbank/sns/sms",
+            "/_fogbank/sns/sms/opt-out",
+            "/_fogbank/sns/sms/sandbox",
+            "/_fogbank/sns/sms/origination-numbers",
+        ),
+    ),
+    Package(
+        "ses",
+        schema=True,
+        topics=("ses.smtp_relay",),
+        routes=(
+            "/_fogbank/ses",
+            "/_aws/ses",
+            "/_fogbank/ses/",
+            "/_fogbank/ses/sandbox",
+            "/_fogbank/ses/inbound",
+        ),
+    ),
+    Package("sesv2"),
 )
 
 
@@ -137,26 +198,106 @@ class Service:
         return register
 
 
-_registry: dict[str, Service] | None = None
+class Registry(Mapping[str, Service]):
+    """The services by name; a service's package is imported the first time the service is looked up.
+
+    Names and membership come from `PACKAGES` and import nothing. Imports go through one lock: threads
+    that first need packages which import each other (DynamoDB and its streams, SNS and SES) would
+    otherwise each hold half of a circular import.
+    """
+
+    def __init__(self, packages: tuple[Package, ...]) -> None:
+        self._names = tuple(package.name for package in packages)
+        self._known = frozenset(self._names)
+        self._loaded: dict[str, Service] = {}
+        self._lock = threading.RLock()
+
+    def __getitem__(self, name: str) -> Service:
+        service = self._loaded.get(name)
+        return service if service is not None else self._load(name)
+
+    def get(self, name: str, default: Any = None) -> Any:  # the hot path: no KeyError raised and caught
+        service = self._loaded.get(name)
+        if service is not None:
+            return service
+        return self._load(name) if name in self._known else default
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def _load(self, name: str) -> Service:
+        if name not in self._known:
+            raise KeyError(name)
+        with self._lock:
+            service = self._loaded.get(name)
+            if service is None:
+                service = import_module(f"{__name__}.{name}").service
+                self._loaded[name] = service
+        return service
 
 
-def registry() -> dict[str, Service]:
-    global _registry
-    if _registry is None:
-        services = {}
-        for package in SERVICE_PACKAGES:
-            service: Service = import_module(f"fogbank.services.{package}").service
-            services[service.name] = service
-        _registry = services
+_registry = Registry(PACKAGES)
+
+
+def registry() -> Registry:
     return _registry
 
 
 def handler_for(service: str, operation: str) -> Handler | None:
-    entry = registry().get(service)
+    entry = _registry.get(service)
     return entry.handlers.get(operation) if entry else None
 
 
 def waits(service: str, operation: str) -> bool:
     """Whether the operation's handler may block for long (see Service.handler)."""
-    entry = registry().get(service)
+    entry = _registry.get(service)
     return entry is not None and operation in entry.waiting
+
+
+V = TypeVar("V")
+
+
+class _Provided(Mapping[str, V]):
+    """Jobs, consumers or routes of every package by key; a value's package is imported when it is read."""
+
+    def __init__(self, owners: dict[str, str], part: Callable[[Service], Mapping[str, V]]) -> None:
+        self._owners = owners  # key -> the service that provides it
+        self._part = part
+
+    def __getitem__(self, key: str) -> V:
+        return self._part(_registry[self._owners[key]])[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._owners)
+
+    def __len__(self) -> int:
+        return len(self._owners)
+
+
+def scheduled_jobs() -> Mapping[str, JobHandler]:
+    """Every package's scheduler jobs, by kind."""
+    return _Provided({kind: p.name for p in PACKAGES for kind in p.jobs}, lambda s: s.jobs)
+
+
+def outbox_consumers() -> Mapping[str, Consumer]:
+    """Every package's outbox consumers, by topic."""
+    return _Provided({topic: p.name for p in PACKAGES for topic in p.topics}, lambda s: s.consumers)
+
+
+def outbox_give_up() -> Mapping[str, str | None]:
+    """The job kind that takes a topic's failed rows, or None, for every topic a package consumes."""
+    return _Provided(
+        {topic: p.name for p in PACKAGES for topic in p.topics},
+        lambda s: {topic: s.give_up.get(topic) for topic in s.consumers},
+    )
+
+
+def service_routes() -> Mapping[str, OwnRoute]:
+    """Every package's own routes, by path, in the order of `PACKAGES`."""
+    return _Provided({path: p.name for p in PACKAGES for path in p.routes}, lambda s: s.routes)

@@ -78,7 +78,7 @@ def drain(
     clock: Clock,
     max_attempts: int = MAX_ATTEMPTS,
     batch: int = BATCH,
-    give_up: Mapping[str, str] | None = None,
+    give_up: Mapping[str, str | None] | None = None,
 ) -> int:
     """Deliver every due row whose topic has a consumer; return how many were delivered.
 
@@ -158,12 +158,13 @@ class Outbox:
         db: Database,
         clock: Clock,
         consumers: Mapping[str, Consumer],
-        give_up: Mapping[str, str] | None = None,
+        give_up: Mapping[str, str | None] | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
-        self.consumers = dict(consumers)
-        self.give_up = dict(give_up or {})
+        # Not copied: the server's mappings import a consumer's package when its first row is delivered.
+        self.consumers = consumers
+        self.give_up = give_up or {}
         self._lock = threading.Lock()
         self._pending = False
 
