@@ -84,10 +84,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _run_servers(app: Any, settings: Settings, uvicorn: Any) -> int:
     import asyncio
 
+    from fogbank.wire import HttpProtocol
+
     common = {
         "log_level": settings.log_level,
         "access_log": False,
-        "http": "httptools",
+        # uvicorn's httptools protocol, a response's status line, headers and body sent in one write
+        "http": HttpProtocol,
+        # X-Forwarded-For counts only with --trust-proxy (authorization.py), never by uvicorn's rewriting
+        "proxy_headers": False,
+        "ws": "none",  # fogbank serves no WebSocket; uvicorn would import a WebSocket library at start
         "server_header": False,
         "date_header": False,
         "timeout_keep_alive": 30,

@@ -72,6 +72,15 @@ def test_cloudtrail_only_from_the_office_network(proxied: FogbankServer) -> None
     assert "because no identity-based policy allows the cloudtrail:DescribeTrails action" in message
 
 
+def test_forwarded_address_is_ignored_without_trust_proxy(server: FogbankServer) -> None:
+    """Without --trust-proxy the caller's address is the connection's: X-Forwarded-For claims nothing."""
+    account = new_account()
+    make, _ = user_with_policies(server, account, "auditor", {"cloudtrail-office": CLOUDTRAIL_FROM_OFFICE})
+    claims_inside = _from_address(make("cloudtrail"), "10.10.3.4")
+    denied = _error(claims_inside.describe_trails)
+    assert denied["Error"]["Code"] in ("AccessDeniedException", "AccessDenied")
+
+
 def test_read_only_s3_allows_get_and_denies_put(server: FogbankServer) -> None:
     account = new_account()
     read_only = policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
