@@ -6,6 +6,8 @@ epoch seconds unless the member's timestampFormat says otherwise.
 
 `Reader` and `Writer` walk a botocore shape over a decoded document (JSON here, CBOR in
 `cbor.py`, the body of `rest_json.py`); a subclass changes only how scalars look on the wire.
+A `RawJSON` value in an output is JSON text already in its wire form, which the JSON encoder writes as
+it is: a service that keeps values as their wire JSON (DynamoDB's items) answers without decoding them.
 A value of the wrong kind is a `ShapeError`, which JSON-family codecs answer with AWS's
 SerializationException. The error helpers at the bottom (`error_shape`, `error_document`,
 `query_error_header`) are shared by the JSON family the same way.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import secrets
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -39,6 +42,7 @@ __all__ = [
     "serialize_error",
     "Reader",
     "Writer",
+    "RawJSON",
     "ShapeError",
     "serialization_error",
     "read_input",
@@ -114,13 +118,33 @@ def _by_wire(shape: Shape) -> dict[str, tuple[str, Shape]]:
     return found
 
 
+# The method that reads each kind of shape, named once rather than per value read.
+_SHAPE_KINDS = (
+    "structure",
+    "list",
+    "map",
+    "string",
+    "boolean",
+    "integer",
+    "long",
+    "byte",
+    "short",
+    "float",
+    "double",
+    "blob",
+    "timestamp",
+)
+_READ_METHODS = {kind: f"read_{kind}" for kind in _SHAPE_KINDS}
+
+
 class Reader:
     """Wire document -> input values (aware datetimes, bytes), member names as in the model."""
 
     def read(self, shape: Shape, value: Any) -> Any:
         if value is None:
             return None
-        handler = getattr(self, f"read_{shape.type_name}", None)
+        kind = shape.type_name
+        handler = getattr(self, _READ_METHODS.get(kind) or f"read_{kind}", None)
         return handler(shape, value) if handler else self.read_string(shape, value)
 
     def read_structure(self, shape: Shape, value: Any, members: Mapping[str, Shape] | None = None) -> Any:
@@ -305,15 +329,60 @@ def load_document(body: bytes) -> Any:
         raise ServiceError("SerializationException", "Malformed JSON request body.", 400) from exc
 
 
+class RawJSON:
+    """A value given as its JSON text, which `dump_document` writes verbatim. Only a member whose shape
+    is written verbatim (see `_verbatim`) may hold one, and the text must be what that value's wire
+    form is: nothing checks it."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+# A RawJSON is first written as this string, then its text replaces the string's encoding. The string is
+# random per process, so a request cannot send it; one found anyway makes the document encoded the slow way.
+_RAW_TOKEN = f"\x00raw-{secrets.token_hex(16)}\x00"
+_RAW_WIRE = json.dumps(_RAW_TOKEN, ensure_ascii=False)
+
+
 def _bytes_as_base64(value: Any) -> str:
     if isinstance(value, bytes | bytearray):
         return b64encode(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+def _decoded(value: Any) -> Any:
+    if isinstance(value, RawJSON):
+        return json.loads(value.text)
+    return _bytes_as_base64(value)
+
+
+def _dumps(document: Any, default: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=default)
+
+
 def dump_document(document: Any) -> bytes:
     # Blobs inside verbatim values (see _verbatim) are still bytes here.
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=_bytes_as_base64).encode()
+    raws: list[str] = []
+
+    def default(value: Any) -> Any:
+        if isinstance(value, RawJSON):
+            raws.append(value.text)
+            return _RAW_TOKEN
+        return _bytes_as_base64(value)
+
+    text = _dumps(document, default)
+    if not raws:
+        return text.encode()
+    parts = text.split(_RAW_WIRE)
+    if len(parts) != len(raws) + 1:
+        return _dumps(document, _decoded).encode()
+    spliced = [parts[0]]
+    for raw, part in zip(raws, parts[1:], strict=True):
+        spliced.append(raw)
+        spliced.append(part)
+    return "".join(spliced).encode()
 
 
 def _content_type(service: ServiceModel) -> str:

@@ -58,14 +58,22 @@ def table_arn(ctx: Context, name_or_arn: str) -> str:
 
 
 class _Target:
-    """The table a request (or one item of a batch) acts on: its ARN, and its schema when it exists."""
+    """The table a request (or one item of a batch) acts on: its ARN, and its schema when it exists.
+
+    `unjudged`: no policy will read the request's condition keys, so they are not worked out. That is
+    the case of the account's root on its own table when the table has no resource-based policy: root
+    has no identity policies, and only a resource's policy can refuse it.
+    """
 
     def __init__(self, ctx: Context, name_or_arn: str) -> None:
         self.arn = table_arn(ctx, name_or_arn)
         assert ctx.tx is not None
-        self.table = tables.load_or_none(ctx.tx, ctx.account, ctx.region, name_or_arn)
+        found = tables.authorizing_or_none(ctx.tx, ctx.account, ctx.region, name_or_arn)
+        self.table = found.table
         owner = self.arn.split(":")[4]
         self.account = owner if owner != ctx.account else None
+        root = ctx.principal is not None and ctx.principal.kind == "root"
+        self.unjudged = root and self.account is None and found.policy is None
 
     def need(self, action: str, context: dict[str, object], resource: str | None = None) -> Requirement:
         return Requirement(_PREFIX + action, resource or self.arn, context, self.account)
@@ -104,8 +112,10 @@ def _projected(params: dict[str, Any]) -> list[str] | None:
     if isinstance(params.get("AttributesToGet"), list):
         return [str(name) for name in params["AttributesToGet"]]
     text = params.get("ProjectionExpression")
+    if not isinstance(text, str):
+        return None
     attrs = _attributes(params)
-    if not isinstance(text, str) or attrs is None:
+    if attrs is None:
         return None
     try:
         return parse_projection(text, attrs).top_level_names
@@ -184,7 +194,7 @@ def _single(ctx: Context, params: dict[str, Any]) -> list[Requirement]:
         return derived_requirements(ctx, "dynamodb", ctx.operation, params)
     target = _Target(ctx, name)
     action = ctx.operation.name
-    return [target.need(action, _item_context(target, action, params))]
+    return [target.need(action, {} if target.unjudged else _item_context(target, action, params))]
 
 
 def _query_leading(target: _Target, params: dict[str, Any], index_name: str | None) -> list[str] | None:
@@ -219,6 +229,8 @@ def _query_or_scan(ctx: Context, params: dict[str, Any]) -> list[Requirement]:
     target = _Target(ctx, name)
     index_name = params.get("IndexName") if isinstance(params.get("IndexName"), str) else None
     resource = f"{target.arn}/index/{index_name}" if index_name else None
+    if target.unjudged:
+        return [target.need(ctx.operation.name, {}, resource)]
     select, names = _read_select(params, default="ALL_PROJECTED_ATTRIBUTES" if index_name else _ALL)
     leading = _query_leading(target, params, index_name) if ctx.operation.name == "Query" else None
     context = _context(params, leading=leading, attributes=names, select=select)
@@ -241,6 +253,9 @@ def _unique(needs: Iterable[Requirement]) -> list[Requirement]:
 def _batch_get(ctx: Context, params: dict[str, Any]) -> list[Requirement]:
     needs: list[Requirement] = []
     for target, entry in _each_table(ctx, params):
+        if target.unjudged:
+            needs.append(target.need("BatchGetItem", {}))
+            continue
         entry = entry if isinstance(entry, dict) else {}
         select, names = _read_select(entry)
         scoped = {**entry, "ReturnConsumedCapacity": params.get("ReturnConsumedCapacity")}
@@ -254,6 +269,9 @@ def _batch_get(ctx: Context, params: dict[str, Any]) -> list[Requirement]:
 def _batch_write(ctx: Context, params: dict[str, Any]) -> list[Requirement]:
     needs: list[Requirement] = []
     for target, writes in _each_table(ctx, params):
+        if target.unjudged:
+            needs.append(target.need("BatchWriteItem", {}))
+            continue
         for write in writes if isinstance(writes, list) else [None]:
             put = write.get("PutRequest") if isinstance(write, dict) else None
             delete = write.get("DeleteRequest") if isinstance(write, dict) else None
@@ -287,6 +305,9 @@ def _transact(ctx: Context, params: dict[str, Any]) -> list[Requirement]:
             if action is None or not isinstance(body, dict) or not isinstance(body.get("TableName"), str):
                 continue
             target = _Target(ctx, body["TableName"])
+            if target.unjudged:
+                needs.append(target.need(action, {}))
+                continue
             scoped = {**body, "ReturnConsumedCapacity": params.get("ReturnConsumedCapacity")}
             needs.append(target.need(action, _item_context(target, action, scoped, enclosing)))
     return _unique(needs) or derived_requirements(ctx, "dynamodb", ctx.operation, params)

@@ -18,7 +18,7 @@ from fogbank.services.dynamodb.capacity import Usage, read_units
 from fogbank.services.dynamodb.item_ops import write_usage
 from fogbank.services.dynamodb.items import validate_key, validate_new_item, validation
 from fogbank.services.dynamodb.params import Expressions
-from fogbank.services.dynamodb.tables import Table, load
+from fogbank.services.dynamodb.tables import Table, shared
 
 MAX_GET_KEYS = 100
 MAX_WRITES = 25
@@ -53,7 +53,7 @@ def batch_get_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         raise validation("Too many items requested for the BatchGetItem call")
     plans: list[tuple[str, Table, dict[str, Any], Any, list[dict[str, Any]]]] = []
     for name, spec in requested.items():
-        table = load(ctx.tx, ctx.account, ctx.region, name)
+        table = shared(ctx.tx, ctx.account, ctx.region, name)
         expressions = Expressions("GetItem", spec)
         projection = expressions.projection()
         expressions.check_unused()
@@ -115,7 +115,7 @@ def batch_write_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         raise validation("Too many items requested for the BatchWriteItem call")
     plans: list[tuple[str, Table, list[tuple[dict[str, Any], dict[str, Any] | None]]]] = []
     for name, writes in requested.items():
-        table = load(ctx.tx, ctx.account, ctx.region, name)
+        table = shared(ctx.tx, ctx.account, ctx.region, name)
         changes = [_write_plan(table, write) for write in writes]
         if len({_key_marker(key) for key, _ in changes}) != len(changes):
             raise validation(DUPLICATES)

@@ -19,7 +19,7 @@ from fogbank.services.dynamodb.items import (
     validate_new_item,
 )
 from fogbank.services.dynamodb.params import Expressions
-from fogbank.services.dynamodb.tables import Table, load
+from fogbank.services.dynamodb.tables import Table, shared
 from fogbank.services.dynamodb.values import item_size
 
 __all__ = ["write_usage"]
@@ -62,7 +62,7 @@ def _finish(
 
 def _prepare(ctx: Context, request: dict[str, Any], operation: str) -> tuple[Table, str | None, Expressions]:
     """The table, ReturnValues and expressions of a write request, checked."""
-    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
+    table = shared(ctx.tx, ctx.account, ctx.region, request["TableName"])
     return table, check_return_values(operation, request), Expressions(operation, request)
 
 
@@ -99,20 +99,21 @@ def put_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
 
 @service.handler("GetItem")
 def get_item(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
+    table = shared(ctx.tx, ctx.account, ctx.region, request["TableName"])
     expressions = Expressions("GetItem", request)
     projection = expressions.projection()
     expressions.check_unused()
     key = validate_key(table, request.get("Key"))
     throttle.admit(ctx, table, write=False)
-    found = store.read(ctx.tx, table, key)
+    found = store.read_stored(ctx.tx, table, key)
     usage = Usage(table, write=False, name=request["TableName"])
     usage.table_units = read_units(found[1] if found else 0, bool(request.get("ConsistentRead")))
     throttle.charge(ctx, table, usage.table_units, write=False)
     partitions.record(table, key[table.hash_key], read=usage.table_units)
     result: dict[str, Any] = {}
     if found is not None:
-        result["Item"] = projection.apply(found[0]) if projection is not None else found[0]
+        text = found[0]
+        result["Item"] = projection.apply(store.loads(text)) if projection is not None else store.wire(text)
     consumed = usage.report(request.get("ReturnConsumedCapacity"))
     if consumed:
         result["ConsumedCapacity"] = consumed

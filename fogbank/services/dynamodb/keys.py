@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["encode", "encode_value", "partition_hash", "prefix_end", "HASH_SPACE"]
@@ -54,6 +55,7 @@ def _encode_number(text: str) -> bytes:
     return _NEGATIVE + (0xFFFF - exponent).to_bytes(2, "big") + mantissa.translate(_COMPLEMENT) + b"\xff"
 
 
+@lru_cache(maxsize=65536)  # a table's busy partition keys come back request after request
 def partition_hash(partition_key: bytes) -> int:
     """The 32-bit hash that places a partition key on a partition (and a parallel Scan segment)."""
     return int.from_bytes(hashlib.md5(partition_key, usedforsecurity=False).digest()[:4], "big")

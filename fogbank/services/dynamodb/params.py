@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fogbank.errors import ServiceError
+from fogbank.services.dynamodb import expressions
 
 __all__ = ["Expressions", "validation", "EXPRESSION_MEMBERS"]
 
@@ -43,8 +44,6 @@ class Expressions:
     """The expression side of one request: which style it uses, and the parsed pieces."""
 
     def __init__(self, operation: str, request: dict[str, Any]) -> None:
-        from fogbank.services.dynamodb.expressions import ExpressionAttributes
-
         expression_members, legacy_members = EXPRESSION_MEMBERS[operation]
         used_expressions = [m for m in expression_members if request.get(m) is not None]
         used_legacy = [m for m in legacy_members if request.get(m) is not None]
@@ -70,14 +69,12 @@ class Expressions:
                 f"{' and '.join(value_members)} {verb} null"
             )
         self.request = request
-        self.attributes = ExpressionAttributes(names, values)
+        self.attributes = expressions.ExpressionAttributes(names, values)
 
     def condition(
         self, expression_member: str = "ConditionExpression", legacy_member: str = "Expected"
     ) -> Any:
         """The request's condition (ConditionExpression, FilterExpression or their legacy forms), or None."""
-        from fogbank.services.dynamodb import expressions
-
         text = self.request.get(expression_member)
         if text is not None:
             return expressions.parse_condition(text, self.attributes, expression_member)
@@ -106,8 +103,6 @@ class Expressions:
         return translate(legacy) if legacy is not None else None
 
     def projection(self) -> Any:
-        from fogbank.services.dynamodb import expressions
-
         return self._either(
             "ProjectionExpression",
             expressions.parse_projection,
@@ -116,8 +111,6 @@ class Expressions:
         )
 
     def update(self) -> Any:
-        from fogbank.services.dynamodb import expressions
-
         return self._either(
             "UpdateExpression",
             expressions.parse_update,
@@ -126,8 +119,6 @@ class Expressions:
         )
 
     def key_condition(self, hash_key: str, range_key: str | None) -> Any:
-        from fogbank.services.dynamodb import expressions
-
         condition = self._either(
             "KeyConditionExpression",
             lambda text, attributes: expressions.parse_key_condition(text, attributes, hash_key, range_key),

@@ -14,11 +14,13 @@ from typing import Any
 
 from fogbank.context import Context
 from fogbank.errors import ServiceError
+from fogbank.protocols.json import RawJSON
 from fogbank.services.dynamodb import partitions, store, throttle
 from fogbank.services.dynamodb.capacity import Usage, read_units
+from fogbank.services.dynamodb.expressions.ast import Path
 from fogbank.services.dynamodb.keys import encode, partition_hash
 from fogbank.services.dynamodb.params import Expressions
-from fogbank.services.dynamodb.tables import Index, Table, load
+from fogbank.services.dynamodb.tables import Index, Table, shared
 from fogbank.services.dynamodb.values import validate_value
 
 __all__ = ["Target", "target", "start_after", "run_page", "PAGE_BYTES", "validation"]
@@ -100,7 +102,7 @@ def _select(request: dict[str, Any], index: Index | None) -> str:
 
 def target(ctx: Context, request: dict[str, Any]) -> Target:
     """Load the table, pick the index, and check Limit, Select and ConsistentRead."""
-    table = load(ctx.tx, ctx.account, ctx.region, request["TableName"])
+    table = shared(ctx.tx, ctx.account, ctx.region, request["TableName"])
     index = None
     name = request.get("IndexName")
     if name is not None:
@@ -148,8 +150,6 @@ def start_after(target: Target, start: dict[str, Any] | None, message: str) -> t
 
 def _top_level_names(node: Any) -> set[str]:
     """The attribute names a parsed condition's paths start with."""
-    from fogbank.services.dynamodb.expressions.ast import Path
-
     names: set[str] = set()
     stack = [node]
     while stack:
@@ -191,6 +191,61 @@ def _last_key(target: Target, item: dict[str, Any]) -> dict[str, Any]:
     return {name: item[name] for name in target.key_names()}
 
 
+class _Page:
+    """The rows a page reads: until `limit` were evaluated or the rows read reach 1 MB."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.items: list[dict[str, Any]] | RawJSON = []  # RawJSON: the stored items, as they are
+        self.scanned = self.count = self.read_bytes = self.fetched_bytes = 0
+        self.last: dict[str, Any] | None = None  # the last row evaluated, when the page stopped early
+
+    def _full(self, size: int) -> bool:
+        self.scanned += 1
+        self.read_bytes += size
+        return (self.limit is not None and self.scanned >= self.limit) or self.read_bytes >= PAGE_BYTES
+
+    def read_whole(self, rows: Iterator[store.Row], count_only: bool) -> None:
+        """Every row counts and is returned whole, as its stored text: no item is decoded but the last."""
+        texts: list[str] = []
+        for row in rows:
+            self.count += 1
+            texts.append(row.text)
+            if self._full(row.size):
+                self.last = store.loads(row.text)
+                break
+        if not count_only:
+            self.items = store.wire_items(texts)
+
+    def read_evaluated(
+        self,
+        ctx: Context,
+        target: Target,
+        rows: Iterator[store.Row],
+        condition: Any,
+        projection: Any,
+        fetch: bool,
+        count_only: bool,
+    ) -> None:
+        """Rows filtered and projected, with an LSI's missing attributes fetched from the table."""
+        items: list[dict[str, Any]] = []
+        self.items = items
+        for row in rows:
+            item = row.item
+            if fetch:
+                found = store.read(ctx.tx, target.table, target.table.key_of(item))
+                if found is not None:
+                    item, size = found
+                    self.fetched_bytes += size
+            if condition is None or condition.evaluate(item):
+                self.count += 1
+                if not count_only:
+                    items.append(projection.apply(item) if projection is not None else item)
+            if self._full(row.size):
+                self.last = item
+                return
+
+
 def run_page(
     ctx: Context,
     target: Target,
@@ -214,44 +269,28 @@ def run_page(
     limit = request.get("Limit")
     count_only = target.select == "COUNT"
     fetch = target.fetches_table(_wanted(request, condition, projection, filter_member))
-    items: list[dict[str, Any]] = []
-    scanned = count = read_bytes = fetched_bytes = 0
-    last: dict[str, Any] | None = None
-    stopped = False
-    for row in rows:
-        item = row.item
-        scanned += 1
-        read_bytes += row.size
-        if fetch:
-            found = store.read(ctx.tx, target.table, target.table.key_of(item))
-            if found is not None:
-                item, size = found
-                fetched_bytes += size
-        if condition is None or condition.evaluate(item):
-            count += 1
-            if not count_only:
-                items.append(projection.apply(item) if projection is not None else item)
-        last = item
-        if (limit is not None and scanned >= limit) or read_bytes >= PAGE_BYTES:
-            stopped = True
-            break
+    page = _Page(limit)
+    if condition is None and projection is None and not fetch:
+        page.read_whole(rows, count_only)
+    else:
+        page.read_evaluated(ctx, target, rows, condition, projection, fetch, count_only)
     usage = Usage(target.table, write=False, name=request["TableName"])
-    units = read_units(read_bytes, target.consistent)
+    units = read_units(page.read_bytes, target.consistent)
     if target.index:
         usage.add_index(target.index.name, units)
-        if fetched_bytes:
-            usage.table_units = read_units(fetched_bytes, target.consistent)
+        if page.fetched_bytes:
+            usage.table_units = read_units(page.fetched_bytes, target.consistent)
     else:
         usage.table_units = units
     total_units = usage.table_units + sum(usage.index_units.values())
     throttle.charge(ctx, target.table, total_units, write=False, index=target.index)
     if partition_key is not None and target.index is None:
         partitions.record(target.table, partition_key, read=total_units)
-    result: dict[str, Any] = {"Count": count, "ScannedCount": scanned}
+    result: dict[str, Any] = {"Count": page.count, "ScannedCount": page.scanned}
     if not count_only:
-        result["Items"] = items
-    if stopped and last is not None:
-        result["LastEvaluatedKey"] = _last_key(target, last)
+        result["Items"] = page.items
+    if page.last is not None:
+        result["LastEvaluatedKey"] = _last_key(target, page.last)
     consumed = usage.report(request.get("ReturnConsumedCapacity"))
     if consumed:
         result["ConsumedCapacity"] = consumed

@@ -20,6 +20,7 @@ except that the account's root may always DeleteResourcePolicy, so no one is loc
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from fogbank.authorization import principal_context, request_context
@@ -34,7 +35,7 @@ from fogbank.state import Transaction
 
 __all__ = ["KIND", "attach_on_create", "resource_policies"]
 
-KIND = "resource-policy"
+KIND = tables.POLICY_KIND
 MAX_POLICY_BYTES = 20 * 1024
 NO_POLICY = "NO_POLICY"
 
@@ -151,6 +152,7 @@ def _put(ctx: Context, resource: _Resource, text: str) -> str:
     revision = _next_revision(ctx, previous)
     doc = {"Policy": text, "RevisionId": revision, "TableId": resource.table.id}
     ctx.tx.put_doc(tables.SERVICE, KIND, resource.table.account, resource.table.region, resource.key, doc)
+    tables.written(ctx.tx)
     return revision
 
 
@@ -193,6 +195,7 @@ def delete_resource_policy(ctx: Context, request: dict[str, Any]) -> dict[str, A
         return {}  # idempotent: nothing to delete is no error
     table = resource.table
     ctx.tx.delete_doc(tables.SERVICE, KIND, table.account, table.region, resource.key)
+    tables.written(ctx.tx)
     return {"RevisionId": current["RevisionId"]}
 
 
@@ -217,21 +220,22 @@ def _policy_of(tx: Transaction, arn: str) -> LabelledPolicy | None:
     if split is None:
         return None
     account, region, name, rest = split
-    table = tables.load_or_none(tx, account, region, name)
+    found = tables.authorizing_or_none(tx, account, region, name)
+    table = found.table
     if table is None:
         return None
-    if len(rest) >= 2 and rest[0] == "stream":
-        resource = _Resource(table, arn, f"{name}/stream/{rest[1]}")
-    elif not rest or rest[0] == "index":  # the table's policy governs its indexes
-        resource = _Resource(table, table.arn, name)
-    else:  # backups and exports have no resource-based policy
+    if not rest or rest[0] == "index":  # the table's policy governs its indexes
+        return _parsed(table.arn, found.policy) if found.policy is not None else None
+    if len(rest) < 2 or rest[0] != "stream":  # backups and exports have no resource-based policy
         return None
-    current = resource.current(tx)
-    if current is None:
-        return None
-    return LabelledPolicy(
-        f"resource-based policy of {resource.arn}", parse_policy(current["Policy"], "resource")
-    )
+    current = _Resource(table, arn, f"{name}/stream/{rest[1]}").current(tx)
+    return _parsed(arn, current["Policy"]) if current is not None else None
+
+
+@lru_cache(maxsize=512)
+def _parsed(arn: str, text: str) -> LabelledPolicy:
+    """A policy's text parsed once: the same text is consulted by every request on its table."""
+    return LabelledPolicy(f"resource-based policy of {arn}", parse_policy(text, "resource"))
 
 
 @service.resource_policies

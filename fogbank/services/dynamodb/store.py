@@ -12,7 +12,9 @@ projected entry's (what an index write costs); AWS adds 100 bytes of overhead pe
 item collection sizes (INDEX_ENTRY_OVERHEAD).
 
 Items are stored as JSON of their AttributeValues; bytes (B, BS members) become {"$b": base64}. No
-AttributeValue holds a string under "$b" (their values are dicts), so the marker is unambiguous.
+AttributeValue holds a string under "$b" (their values are dicts), so the marker is unambiguous. Numbers
+are stored normalized, as AWS returns them, so an item without bytes is stored in its wire form, and a
+read that returns items whole answers with the stored text (`wire`, `wire_items`) instead of decoding it.
 
 `write` is the only function that changes items: it keeps rows, index entries and counts in step, and
 hands the change to ttl.track, streams.record and backups.changed when the table has TTL, a stream or
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from fogbank.protocols.json import RawJSON
 from fogbank.services.dynamodb.keys import encode, partition_hash
 from fogbank.services.dynamodb.tables import Index, Table
 from fogbank.services.dynamodb.values import item_size
@@ -42,8 +45,11 @@ __all__ = [
     "dumps",
     "loads",
     "loads_many",
+    "wire",
+    "wire_items",
     "get",
     "read",
+    "read_stored",
     "write",
     "rows",
     "create",
@@ -113,6 +119,25 @@ def loads_many(texts: list[str]) -> list[dict[str, Any]]:
     return json.loads(joined)
 
 
+def wire(text: str) -> RawJSON | dict[str, Any]:
+    """A stored item as a response carries it: its text when that is its wire form, else decoded."""
+    return RawJSON(text) if '"$b"' not in text else loads(text)
+
+
+def _base64(value: object) -> str:
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"not an AttributeValue member: {type(value).__name__}")
+
+
+def wire_items(texts: list[str]) -> RawJSON:
+    """Stored items as the JSON list a response carries: their texts joined, unless one holds bytes."""
+    joined = "[" + ",".join(texts) + "]"
+    if '"$b"' not in joined:
+        return RawJSON(joined)
+    return RawJSON(json.dumps(loads_many(texts), default=_base64, separators=(",", ":")))
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where a table's or an index's rows are: the SQL table, its id column and its key columns."""
@@ -131,12 +156,49 @@ def index_source(index: Index) -> Source:
     return Source(index.id, "ddb_index_items", "index_id", ("hash", "hk", "rk", "thk", "trk"))
 
 
-@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """The stored texts of a chunk of rows, decoded together when the first row's item is asked for."""
+
+    __slots__ = ("texts", "items")
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.items: list[dict[str, Any]] | None = None
+
+    def item(self, index: int) -> dict[str, Any]:
+        if self.items is None:
+            self.items = loads_many(self.texts)
+        return self.items[index]
+
+
 class Row:
-    text: str  # the stored JSON
-    size: int
-    key: tuple[Any, ...]  # the values of the source's key columns, for continuing after this row
-    item: dict[str, Any]  # the decoded item (decoded a chunk at a time)
+    """One stored row. Its item is decoded on first use (a chunk at a time), and its key too: a read that
+    answers with the stored text (`wire_items`) needs neither."""
+
+    __slots__ = ("_row", "_chunk", "_index")
+
+    def __init__(self, row: tuple[Any, ...], chunk: _Chunk, index: int) -> None:
+        self._row = row  # (item, size, the source's key columns...)
+        self._chunk = chunk
+        self._index = index
+
+    @property
+    def text(self) -> str:
+        """The stored JSON."""
+        return self._row[0]
+
+    @property
+    def size(self) -> int:
+        return self._row[1]
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """The values of the source's key columns, for continuing after this row."""
+        return tuple(self._row[2:])
+
+    @property
+    def item(self) -> dict[str, Any]:
+        return self._chunk.item(self._index)
 
 
 def encoded_key(table: Table, key: dict[str, Any]) -> tuple[int, bytes, bytes]:
@@ -146,10 +208,16 @@ def encoded_key(table: Table, key: dict[str, Any]) -> tuple[int, bytes, bytes]:
     return partition_hash(hk), hk, rk
 
 
+def read_stored(tx: Transaction, table: Table, key: dict[str, Any]) -> tuple[str, int] | None:
+    """The stored text of the item with primary key `key` and its size, or None."""
+    row = tx.fetchone(_GET, (table.id, *encoded_key(table, key)))
+    return (row[0], row[1]) if row else None
+
+
 def read(tx: Transaction, table: Table, key: dict[str, Any]) -> tuple[dict[str, Any], int] | None:
     """The item with primary key `key` and its size, or None."""
-    row = tx.fetchone(_GET, (table.id, *encoded_key(table, key)))
-    return (loads(row[0]), row[1]) if row else None
+    found = read_stored(tx, table, key)
+    return (loads(found[0]), found[1]) if found else None
 
 
 def get(tx: Transaction, table: Table, key: dict[str, Any]) -> dict[str, Any] | None:
@@ -275,8 +343,9 @@ def rows(
             batch = tx.execute(base + suffix, (*base_params, chunk))
         else:
             batch = tx.execute(base + continuation + suffix, (*base_params, *after, chunk))
-        for row, item in zip(batch, loads_many([row[0] for row in batch]), strict=True):
-            yield Row(row[0], row[1], tuple(row[2:]), item)
+        texts = _Chunk([row[0] for row in batch])
+        for index, row in enumerate(batch):
+            yield Row(row, texts, index)
         if len(batch) < chunk:
             return
         after = tuple(batch[-1][2:])

@@ -13,7 +13,7 @@ from fogbank.errors import ServiceError
 from fogbank.services.dynamodb import service, store
 from fogbank.services.dynamodb.create import new_table_doc, validation
 from fogbank.services.dynamodb.describe import table_description
-from fogbank.services.dynamodb.tables import KIND, SERVICE, Table, load, parse_arn, save
+from fogbank.services.dynamodb.tables import KIND, SERVICE, Table, delete, load, parse_arn, save
 from fogbank.state import Transaction
 
 __all__ = ["sse_description", "describe_not_found"]
@@ -87,7 +87,7 @@ def delete_table(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         )
     description = table_description(tx, table, status="DELETING")
     store.drop(tx, table)
-    tx.delete_doc(SERVICE, KIND, table.account, table.region, table.name)
+    delete(tx, table)
     return {"TableDescription": description}
 
 

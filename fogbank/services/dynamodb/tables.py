@@ -13,21 +13,47 @@ plus fogbank's own members:
     Pitr               point-in-time recovery on (set by backups.py), else absent
     Tags               [{Key, Value}]
 
-Other DynamoDB modules read a table through `load` and change its document through `save`.
+Other DynamoDB modules read a table through `load` and change its document through `save` (and
+`delete`). The data plane reads through `shared` and the authorize stage through `authorizing_or_none`,
+whose Table is kept between requests and must never be changed: item operations, their authorization
+and the resource-policy lookup each need the table, and decoding its document on every request was a
+large part of what an item operation cost.
+
+A table's resource-based policy is a document of kind "resource-policy" named like the table (see
+resource_policy.py); `shared` keeps its text next to the table, since every data-plane request consults it.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from fogbank.errors import ServiceError
 from fogbank.state import Transaction
 
-__all__ = ["SERVICE", "KIND", "Index", "Table", "load", "load_or_none", "save", "not_found", "parse_arn"]
+__all__ = [
+    "SERVICE",
+    "KIND",
+    "POLICY_KIND",
+    "Index",
+    "Table",
+    "Shared",
+    "load",
+    "load_or_none",
+    "shared",
+    "shared_or_none",
+    "authorizing_or_none",
+    "save",
+    "delete",
+    "written",
+    "not_found",
+    "parse_arn",
+]
 
 SERVICE = "dynamodb"
 KIND = "table"
+POLICY_KIND = "resource-policy"
 NOT_FOUND = "Requested resource not found"
 
 
@@ -190,3 +216,103 @@ def load(tx: Transaction, account: str, region: str, name_or_arn: str, *, messag
 def save(tx: Transaction, table: Table) -> None:
     """Persist `table.doc` (the caller changed it)."""
     tx.put_doc(SERVICE, KIND, table.account, table.region, table.name, table.doc)
+    written(tx)
+
+
+def delete(tx: Transaction, table: Table) -> None:
+    """Delete the table's document (its rows are store.drop's)."""
+    tx.delete_doc(SERVICE, KIND, table.account, table.region, table.name)
+    written(tx)
+
+
+class Shared(NamedTuple):
+    """A table as the data plane reads it, with its resource-based policy's text (None: it has none)."""
+
+    table: Table | None
+    policy: str | None
+
+
+class _Entry(NamedTuple):
+    version: int  # the write version (see `written`) the entry is known current at
+    generation: int  # the account's DynamoDB document generation it was read under
+    found: Shared
+
+
+# What `shared_or_none` and `authorizing_or_none` keep, by (account, region, name). An entry is current
+# for a transaction that reads the generation it was read under (Transaction.doc_generation: every
+# committed write of any DynamoDB document of the account changes it), and, for the authorize stage,
+# while the write version is the one it was checked at, so an authorization reads nothing from the
+# database. An entry is filled only by a transaction that had run nothing before it read the version and
+# the generation: one that had may have written a document itself, whose uncommitted generation could
+# later be reused by another transaction's commit.
+_shared: dict[tuple[str, str, str], _Entry] = {}
+_SHARED_SIZE = 1024
+_versions = itertools.count(1)
+_version = 0
+
+
+def written(tx: Transaction) -> None:
+    """A table's document, or a table's policy, was written or deleted in `tx`: once `tx` commits, the
+    write version moves to a value it never had, so the authorize stage reads tables again."""
+
+    def move() -> None:
+        global _version
+        _version = next(_versions)  # next() on a count is atomic: two writers never share a value
+
+    tx.after_commit(move)
+
+
+def shared_or_none(tx: Transaction, account: str, region: str, name_or_arn: str) -> Shared:
+    """The table `name_or_arn` names and its policy, for reading only: the Table may be another request's.
+    Exact for `tx`: a handler writes items of the table this returns."""
+    key = parse_arn(name_or_arn, account, region)
+    version = _version
+    fresh = not tx.begun
+    generation = tx.doc_generation(SERVICE, key[0])
+    cached = _shared.get(key)
+    if cached is not None and cached.generation == generation:
+        if fresh and cached.version != version:
+            _shared[key] = cached._replace(version=version)
+        return cached.found
+    return _fill(tx, key, version, generation, fresh)
+
+
+def authorizing_or_none(tx: Transaction, account: str, region: str, name_or_arn: str) -> Shared:
+    """The table `name_or_arn` names and its policy, as the authorize stage reads them: a table and policy
+    that no committed write changed since they were read are answered from memory. A write's commit is
+    seen by the next request, as it is by a write version's other readers (SQS's queue policies)."""
+    key = parse_arn(name_or_arn, account, region)
+    version = _version
+    cached = _shared.get(key)
+    if cached is not None and cached.version == version:
+        return cached.found
+    fresh = not tx.begun
+    return _fill(tx, key, version, tx.doc_generation(SERVICE, key[0]), fresh)
+
+
+def _fill(tx: Transaction, key: tuple[str, str, str], version: int, generation: int, fresh: bool) -> Shared:
+    found = _read_shared(tx, *key)
+    if fresh:
+        if len(_shared) >= _SHARED_SIZE:
+            _shared.clear()
+        _shared[key] = _Entry(version, generation, found)
+    return found
+
+
+def _read_shared(tx: Transaction, account: str, region: str, name: str) -> Shared:
+    doc = tx.get_doc(SERVICE, KIND, account, region, name)
+    if doc is None:
+        return Shared(None, None)
+    table = Table(account, region, doc)
+    policy = tx.get_doc(SERVICE, POLICY_KIND, account, region, name)
+    # A policy of an earlier table of the same name is not this table's.
+    return Shared(table, policy["Policy"] if policy and policy.get("TableId") == table.id else None)
+
+
+def shared(tx: Transaction, account: str, region: str, name_or_arn: str) -> Table:
+    """The table `name_or_arn` names, for reading only (see shared_or_none); ResourceNotFoundException
+    as AWS says it if none."""
+    table = shared_or_none(tx, account, region, name_or_arn).table
+    if table is None:
+        raise not_found()
+    return table

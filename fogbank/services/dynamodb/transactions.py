@@ -34,7 +34,7 @@ from fogbank.services.dynamodb import item_collections, service, store, throttle
 from fogbank.services.dynamodb.capacity import index_writes, read_units, write_units
 from fogbank.services.dynamodb.items import validate_key, validate_new_item, validation
 from fogbank.services.dynamodb.params import Expressions
-from fogbank.services.dynamodb.tables import Table, load
+from fogbank.services.dynamodb.tables import Table, shared
 from fogbank.services.dynamodb.values import item_size
 from fogbank.state import Transaction
 
@@ -212,7 +212,7 @@ def _write_action(ctx: Context, entry: dict[str, Any]) -> Action:
         raise validation("TransactItems can only contain one of Check, Put, Update or Delete")
     kind = present[0]
     spec = entry[kind]
-    table = load(ctx.tx, ctx.account, ctx.region, spec["TableName"])
+    table = shared(ctx.tx, ctx.account, ctx.region, spec["TableName"])
     expressions = Expressions("UpdateItem" if kind == "Update" else "PutItem", spec)
     update = expressions.update() if kind == "Update" else None
     condition = expressions.condition()
@@ -262,7 +262,7 @@ def _retry_capacity(ctx: Context, request: dict[str, Any]) -> list[dict[str, Any
     for entry in request["TransactItems"]:
         kind = next(k for k in _KINDS if entry.get(k) is not None)
         spec = entry[kind]
-        table = load(ctx.tx, ctx.account, ctx.region, spec["TableName"])
+        table = shared(ctx.tx, ctx.account, ctx.region, spec["TableName"])
         key = table.key_of(spec["Item"]) if kind == "Put" else spec["Key"]
         found = store.read(ctx.tx, table, key)
         units[table.name] = units.get(table.name, 0.0) + read_units(found[1] if found else 0, True)
@@ -305,7 +305,7 @@ def transact_get_items(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     gets = []
     for entry in request["TransactItems"]:
         spec = entry["Get"]
-        table = load(ctx.tx, ctx.account, ctx.region, spec["TableName"])
+        table = shared(ctx.tx, ctx.account, ctx.region, spec["TableName"])
         expressions = Expressions("GetItem", spec)
         projection = expressions.projection()
         expressions.check_unused()

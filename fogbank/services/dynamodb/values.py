@@ -43,6 +43,8 @@ TYPES = ("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL")
 MAX_NESTING = 32
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# An integer without leading zeros and of at most 38 digits: a number that normalizing leaves unchanged.
+_PLAIN_INTEGER = re.compile(r"-?[1-9][0-9]{0,37}")
 _MAX_MAGNITUDE = Decimal("9.9999999999999999999999999999999999999E+125")
 _MIN_MAGNITUDE = Decimal("1E-130")
 # Arithmetic with more room than 38 digits, so an inexact result is detected rather than rounded.
@@ -95,6 +97,8 @@ def format_number(number: Decimal) -> str:
 
 
 def normalize_number(text: str) -> str:
+    if isinstance(text, str) and _PLAIN_INTEGER.fullmatch(text):
+        return text  # already as DynamoDB returns it, and within its range and precision
     return format_number(parse_number(text))
 
 
@@ -155,7 +159,8 @@ def equals(a: AttributeValue, b: AttributeValue) -> bool:
 
 
 def _number_size(text: str) -> int:
-    digits = Decimal(text).normalize(_CONTEXT).as_tuple().digits if not Decimal(text).is_zero() else (0,)
+    number = Decimal(text)
+    digits = number.normalize(_CONTEXT).as_tuple().digits if not number.is_zero() else (0,)
     return (len(digits) + 1) // 2 + 1
 
 

@@ -199,6 +199,30 @@ def test_explicit_deny_binds_the_owners_users_and_root(owner: Owner) -> None:
     owner.ddb.delete_item(TableName="Music", Key=key)
 
 
+def test_a_policy_binds_root_by_the_condition_keys_of_its_requests(owner: Owner) -> None:
+    key = {"Artist": {"S": "Acme"}}
+    assert "Item" in owner.ddb.get_item(TableName="Music", Key=key)
+    deny = _statement("Deny", "*", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], owner.arn)
+    deny["Condition"] = {"ForAnyValue:StringEquals": {"dynamodb:LeadingKeys": ["Acme"]}}
+    owner.ddb.put_resource_policy(ResourceArn=owner.arn, Policy=policy(deny))
+    for call in (
+        lambda: owner.ddb.get_item(TableName="Music", Key=key),
+        lambda: owner.ddb.put_item(TableName="Music", Item={**key, "Genre": {"S": "Jazz"}}),
+        lambda: owner.ddb.query(
+            TableName="Music",
+            KeyConditionExpression="Artist = :a",
+            ExpressionAttributeValues={":a": {"S": "Acme"}},
+        ),
+    ):
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert _code(excinfo) == "AccessDeniedException"
+    owner.ddb.put_item(TableName="Music", Item={"Artist": {"S": "Other"}})
+    assert "Item" in owner.ddb.get_item(TableName="Music", Key={"Artist": {"S": "Other"}})
+    owner.ddb.delete_resource_policy(ResourceArn=owner.arn)
+    assert "Item" in owner.ddb.get_item(TableName="Music", Key=key)
+
+
 def test_confirm_remove_self_resource_access(owner: Owner) -> None:
     admin = owner.user("admin", {"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"})
     admin_arn = f"arn:aws:iam::{owner.id}:user/admin"

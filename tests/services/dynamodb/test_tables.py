@@ -445,3 +445,22 @@ def test_throughput_decreases_are_limited_per_day(ddb: Any, make_table: Any) -> 
     ddb.update_table(
         TableName=name, ProvisionedThroughput={"ReadCapacityUnits": 500, "WriteCapacityUnits": 5}
     )
+
+
+def test_a_recreated_table_has_only_its_own_schema_and_items(ddb: Any, make_table: Any) -> None:
+    name = make_table()
+    ddb.put_item(TableName=name, Item={"pk": {"S": "old"}})
+    assert ddb.get_item(TableName=name, Key={"pk": {"S": "old"}})["Item"] == {"pk": {"S": "old"}}
+    ddb.delete_table(TableName=name)
+    make_table(hash=("id", "N"), range=("at", "S"), TableName=name)
+    assert error_of(ddb.get_item, TableName=name, Key={"pk": {"S": "old"}}) == (
+        "ValidationException",
+        "The provided key element does not match the schema",
+    )
+    ddb.put_item(TableName=name, Item={"id": {"N": "1"}, "at": {"S": "x"}})
+    assert ddb.scan(TableName=name)["Items"] == [{"id": {"N": "1"}, "at": {"S": "x"}}]
+    ddb.delete_table(TableName=name)
+    assert error_of(ddb.put_item, TableName=name, Item={"id": {"N": "2"}, "at": {"S": "y"}}) == (
+        "ResourceNotFoundException",
+        "Requested resource not found",
+    )
