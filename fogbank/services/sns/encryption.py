@@ -35,11 +35,11 @@ def _kms_error(code: str, kms_code: str, message: str) -> ServiceError:
 
 def check_key(tx: Transaction, now: datetime, topic: dict[str, Any]) -> dict[str, Any] | None:
     """The key of an encrypted topic, checked as KMS would for GenerateDataKey; None when not encrypted."""
-    from fogbank.services.kms.resolve import resolve_key
-
     ref = topic["Attributes"].get("KmsMasterKeyId")
     if not ref:
         return None
+    from fogbank.services.kms.resolve import resolve_key
+
     region, account = topic["TopicArn"].split(":")[3:5]
     try:
         key = resolve_key(tx, account, region, ref, now)

@@ -183,10 +183,10 @@ def publish_handler(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         out = outgoing(None, *args)
         endpoints.publish_to_endpoint(tx, target)
         return {"MessageId": out.message_id}
-    topic = store.topic_of(tx, arn, "TopicArn" if topic_arn else "TargetArn")
+    topic, subs = store.publishing(tx, arn, "TopicArn" if topic_arn else "TargetArn")
     out = outgoing(topic, *args)
     _check_encryption(ctx, tx, topic)
-    message_id = fan_out(tx, now, topic, out)
+    message_id = fan_out(tx, now, topic, subs, out)
     result: dict[str, Any] = {"MessageId": message_id}
     if out.sequence_number is not None:
         result["SequenceNumber"] = out.sequence_number
@@ -217,7 +217,7 @@ def publish_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
                 "The Id of a batch entry in a batch request doesn't abide by the specification",
                 400,
             )
-    topic = store.topic_of(tx, request["TopicArn"])
+    topic, subs = store.publishing(tx, request["TopicArn"])
     total = sum(len(entry.get("Message", "").encode()) for entry in entries)
     if total > MAX_MESSAGE_BYTES:
         raise ServiceError(
@@ -243,7 +243,7 @@ def publish_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
                 {"Id": entry["Id"], "Code": error.code, "Message": error.message, "SenderFault": True}
             )
             continue
-        message_id = fan_out(tx, now, topic, out)
+        message_id = fan_out(tx, now, topic, subs, out)
         done: dict[str, Any] = {"Id": entry["Id"], "MessageId": message_id}
         if out.sequence_number is not None:
             done["SequenceNumber"] = out.sequence_number

@@ -26,7 +26,7 @@ def policy_text(topic: dict[str, Any]) -> str:
     return topic["Attributes"].get("Policy") or default_policy(arn, arn.split(":")[4])
 
 
-# Policy text by topic ARN (None: no such topic) with the store.topics_version() it was read under, so the
+# Policy text by topic ARN (None: no such topic) with the store.version() it was read under, so the
 # authorize stage does not read the topic's document (and open a transaction for it) on every publish. An
 # entry is valid while the version is unchanged: every committed write of a topic document changes it. It
 # is filled only by a transaction that had read nothing before the version was taken, so the document it
@@ -46,7 +46,7 @@ def topic_policy(ctx: Context, tx: Transaction, resource_arn: str) -> LabelledPo
     match = store.TOPIC_ARN.match(resource_arn)
     if match is None:
         return None
-    version = store.topics_version()
+    version = store.version()
     cached = _texts.get(resource_arn)
     if cached is not None and cached[0] == version:
         text = cached[1]

@@ -58,10 +58,10 @@ def publish(
 
     from fogbank.services.sns import encryption, messages
 
-    topic = store.topic_of(tx, topic_arn)
+    topic, subs = store.publishing(tx, topic_arn)
     out = messages.outgoing(topic, message, None, subject, attributes or {}, group_id, dedup_id)
     encryption.check_key(tx, now, topic)
-    return fan_out(tx, now, topic, out)
+    return fan_out(tx, now, topic, subs, out)
 
 
 @dataclass
@@ -83,20 +83,22 @@ class Outgoing:
         return self.per_protocol.get(protocol, self.per_protocol["default"])
 
 
-def fan_out(tx: Transaction, now: datetime, topic: dict[str, Any], out: Outgoing) -> str:
-    """Deliver `out` to the topic's subscriptions; return its MessageId (the first one's, for a duplicate)."""
-    region, account = topic["TopicArn"].split(":")[3:5]
+def fan_out(
+    tx: Transaction, now: datetime, topic: dict[str, Any], subs: list[dict[str, Any]], out: Outgoing
+) -> str:
+    """Deliver `out` to `subs`, the topic's subscriptions (store.publishing); return its MessageId (the
+    first one's, for a duplicate)."""
+    region = topic["TopicArn"].split(":")[3]
     if topic.get("Fifo"):
         duplicate = _deduplicate(tx, now, topic, out)
         if duplicate is not None:
             return duplicate
         out.sequence_number = f"{new_id():020d}"
-    subs = tx.list_docs(store.SERVICE, store.SUB, account, region, prefix=topic["Name"] + ":")
     if not subs:
         return out.message_id
     envelopes = _Envelopes(tx, now, region, topic, out)
     bodies: dict[str, Any] = {}
-    for _, sub in subs:
+    for sub in subs:
         if sub.get("Pending"):
             continue
         protocol = sub["Protocol"]

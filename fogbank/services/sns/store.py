@@ -28,8 +28,9 @@ from fogbank.errors import ServiceError
 from fogbank.state import Transaction
 
 __all__ = [
-    "topic_written",
-    "topics_version",
+    "written",
+    "version",
+    "publishing",
     "SERVICE",
     "TOPIC",
     "SUB",
@@ -170,17 +171,20 @@ def set_attribute(attributes: dict[str, str], name: str, value: str, clearable: 
 def save_topic(tx: Transaction, topic: dict[str, Any]) -> None:
     region, account, name = parse_topic_arn(topic["TopicArn"])
     tx.put_doc(SERVICE, TOPIC, account, region, name, topic)
-    topic_written(tx)
+    written(tx)
 
 
-# Every write of a topic document (save_topic, CreateTopic, DeleteTopic, Unsubscribe's count) calls
-# `topic_written`, which once the write has committed moves the version to a value it never had before:
-# what is kept in memory about topics (policies.py) is valid while the version is unchanged.
+# Every write of a topic or subscription document (save_topic, CreateTopic, DeleteTopic, Subscribe,
+# ConfirmSubscription, Unsubscribe, SetSubscriptionAttributes) calls `written`, which once the write has
+# committed moves the version to a value it never had before: what is kept in memory about topics and
+# their subscriptions (policies.py, `publishing`) is valid while the version is unchanged.
 _versions = itertools.count(1)
 _version = 0
 
 
-def topic_written(tx: Transaction) -> None:
+def written(tx: Transaction) -> None:
+    """A topic or subscription document was written in `tx`: what is kept of them is stale once it commits."""
+
     def bump() -> None:
         global _version
         _version = next(_versions)  # next() on a count is atomic: two writers never share a value
@@ -188,5 +192,33 @@ def topic_written(tx: Transaction) -> None:
     tx.after_commit(bump)
 
 
-def topics_version() -> int:
+def version() -> int:
     return _version
+
+
+# What a publish reads, by topic ARN: the topic's document and its subscriptions' (in key order), with the
+# version they were read under. Filled only by a transaction that had read nothing before the version was
+# taken, so what it read is at least as new as that version; a transaction that began earlier reads
+# without filling.
+_published: dict[str, tuple[int, dict[str, Any], list[dict[str, Any]]]] = {}
+_CACHE_SIZE = 1024
+
+
+def publishing(
+    tx: Transaction, arn: str, member: str = "TopicArn"
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The topic `arn` names and its subscriptions, as topic_of would find them; shared between publishes,
+    so the caller must not change them."""
+    seen = _version
+    cached = _published.get(arn)
+    if cached is not None and cached[0] == seen:
+        return cached[1], cached[2]
+    fresh = not tx.begun
+    topic = topic_of(tx, arn, member)
+    region, account, name = parse_topic_arn(arn, member)
+    subs = [sub for _, sub in tx.list_docs(SERVICE, SUB, account, region, prefix=name + ":")]
+    if fresh:
+        if len(_published) >= _CACHE_SIZE:
+            _published.clear()
+        _published[arn] = (seen, topic, subs)
+    return topic, subs

@@ -148,6 +148,7 @@ def subscribe(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         _send_confirmation(tx, now, region, topic, sub)
     tx.put_doc(store.SERVICE, store.SUB, account, region, f"{topic_name}:{sub_id}", sub)
     store.index_owned(tx, sub)
+    store.written(tx)
     return {"SubscriptionArn": _shown_arn(sub, request.get("ReturnSubscriptionArn"))}
 
 
@@ -186,6 +187,7 @@ def confirm(
                 sub["Pending"] = False
                 sub["Authenticated"] = authenticated
                 tx.put_doc(store.SERVICE, store.SUB, account, region, key, sub)
+                store.written(tx)
             return sub["SubscriptionArn"]
     raise store.invalid("Token")
 
@@ -220,13 +222,13 @@ def unsubscribe(tx: Transaction, now: datetime, subscription_arn: str, *, signed
     if topic is not None:
         topic["Deleted"] = topic.get("Deleted", 0) + 1
         tx.put_doc(store.SERVICE, store.TOPIC, account, region, topic_name, topic)
-        store.topic_written(tx)
         if sub["Protocol"] in ("http", "https") and not sub.get("Pending"):
             from fogbank.services.sns import confirmations
 
             confirmations.send(tx, now, region, topic, sub, "UnsubscribeConfirmation")
     tx.delete_doc(store.SERVICE, store.SUB, account, region, key)
     store.unindex_owned(tx, sub)
+    store.written(tx)
 
 
 @service.handler("Unsubscribe")
@@ -324,4 +326,5 @@ def set_subscription_attributes(ctx: Context, request: dict[str, Any]) -> dict[s
     sub["Attributes"] = attributes
     region, account, key = store.sub_key(sub["SubscriptionArn"])
     tx.put_doc(store.SERVICE, store.SUB, account, region, key, sub)
+    store.written(tx)
     return {}

@@ -205,7 +205,7 @@ def create_topic(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     if request.get("DataProtectionPolicy"):
         doc["DataProtectionPolicy"] = request["DataProtectionPolicy"]
     tx.put_doc(store.SERVICE, store.TOPIC, ctx.account, ctx.region, name, doc)
-    store.topic_written(tx)
+    store.written(tx)
     return {"TopicArn": arn}
 
 
@@ -220,7 +220,7 @@ def delete_topic(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         tx.delete_doc(store.SERVICE, store.SUB, account, region, key)
         store.unindex_owned(tx, sub)
     tx.delete_doc(store.SERVICE, store.TOPIC, account, region, name)
-    store.topic_written(tx)
+    store.written(tx)
     dedup.forget_topic(tx, request["TopicArn"])
     return {}
 

@@ -7,6 +7,7 @@ one seen, or the configured port before any).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 from fogbank.context import Context
@@ -51,5 +52,10 @@ def subscribe_url(topic_arn: str, token: str) -> str:
 
 
 def unsubscribe_url(subscription_arn: str) -> str:
-    arn = quote(subscription_arn, safe="")
-    return f"{base_url()}{UNSUBSCRIBE_ROUTE}?Action=Unsubscribe&SubscriptionArn={arn}"
+    return f"{base_url()}{UNSUBSCRIBE_ROUTE}?Action=Unsubscribe&SubscriptionArn={_quoted(subscription_arn)}"
+
+
+@lru_cache(maxsize=4096)
+def _quoted(arn: str) -> str:
+    """Kept: every notification names its subscription's ARN."""
+    return quote(arn, safe="")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fogbank.services.sqs.enqueue import enqueue
-from fogbank.services.sqs.queues import load_arn
+from fogbank.services.sqs.queues import shared_arn
 from fogbank.state import Transaction
 
 __all__ = ["QueueUnavailable", "deliver"]
@@ -40,7 +40,7 @@ def deliver(
     Receivers long-polling the queue wake after `tx` commits. Raises QueueUnavailable when the queue
     does not exist.
     """
-    queue = load_arn(tx, queue_arn)
+    queue = shared_arn(tx, queue_arn)
     if queue is None:
         raise QueueUnavailable(queue_arn)
     sent = enqueue(

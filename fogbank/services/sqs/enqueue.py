@@ -15,10 +15,11 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from fogbank.services.sqs import store, wake
-from fogbank.services.sqs.digests import md5_of_attributes, md5_of_body
+from fogbank.services.sqs.digests import md5_of_attributes
 from fogbank.services.sqs.queues import Queue
 from fogbank.services.sqs.sse import check_key
 from fogbank.services.sqs.validation import check_message
@@ -32,8 +33,10 @@ _SWEEP_MASK = 63
 
 @dataclass(frozen=True, slots=True)
 class Sent:
+    """What enqueue did. The body's digest is not here: SendMessage answers with it (send.py), and the
+    deliveries of other services, which need none, do not pay for it."""
+
     message_id: str
-    md5_of_body: str
     md5_of_attributes: str | None
     md5_of_system_attributes: str | None
     sequence_number: str | None
@@ -67,6 +70,33 @@ def _stored(attributes: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, 
     return out
 
 
+def _meta(
+    sender_id: str,
+    attributes: Mapping[str, Mapping[str, Any]] | None,
+    md5_attributes: str | None,
+    system_attributes: Mapping[str, Mapping[str, Any]] | None,
+    dedup_id: str | None,
+) -> str:
+    """The row's meta column: what a receive reports besides the body and the row's own columns."""
+    if not attributes and not system_attributes and dedup_id is None:
+        return _sender_only(sender_id)
+    meta: dict[str, Any] = {"sender": sender_id}
+    if attributes:
+        meta["attrs"] = _stored(attributes)
+        meta["md5a"] = md5_attributes
+    if system_attributes:
+        meta["trace"] = system_attributes["AWSTraceHeader"]["StringValue"]
+    if dedup_id is not None:
+        meta["dedup"] = dedup_id
+    return json.dumps(meta, separators=(",", ":"))
+
+
+@lru_cache(maxsize=256)
+def _sender_only(sender_id: str) -> str:
+    """The meta of a message that has nothing but its sender, as most have: made once per sender."""
+    return json.dumps({"sender": sender_id}, separators=(",", ":"))
+
+
 def enqueue(
     tx: Transaction,
     now: float,
@@ -85,7 +115,6 @@ def enqueue(
     written: a batch writes its rows in one statement (store.insert_many) and wakes receivers once."""
     check_message(queue, body, attributes, system_attributes, delay, group_id, dedup_id)
     check_key(tx, queue, now)
-    md5_body = md5_of_body(body)
     md5_attributes = md5_of_attributes(attributes) if attributes else None
     md5_system = md5_of_attributes(system_attributes) if system_attributes else None
     arn = queue.arn
@@ -97,17 +126,9 @@ def enqueue(
             scope = group_id or ""
         seen = store.find_dedup(tx, arn, scope, dedup_id, now)
         if seen is not None:
-            return Sent(seen[0], md5_body, md5_attributes, md5_system, sequence_number(seen[1]), True)
+            return Sent(seen[0], md5_attributes, md5_system, sequence_number(seen[1]), True)
     seq = new_id()
     message_id = new_message_id()
-    meta: dict[str, Any] = {"sender": sender_id}
-    if attributes:
-        meta["attrs"] = _stored(attributes)
-        meta["md5a"] = md5_attributes
-    if system_attributes:
-        meta["trace"] = system_attributes["AWSTraceHeader"]["StringValue"]
-    if dedup_id is not None:
-        meta["dedup"] = dedup_id
     wait = queue.int_attribute("DelaySeconds") if delay is None else delay
     row = store.Row(
         seq=seq,
@@ -120,7 +141,7 @@ def enqueue(
         first_receive=None,
         receipt=None,
         body=body,
-        meta=json.dumps(meta, separators=(",", ":")),
+        meta=_meta(sender_id, attributes, md5_attributes, system_attributes, dedup_id),
     )
     if rows is None:
         store.insert(tx, arn, row)
@@ -132,6 +153,4 @@ def enqueue(
         store.put_dedup(tx, arn, scope, dedup_id, now + DEDUP_WINDOW, message_id, seq)
         if seq & _SWEEP_MASK == 0:  # now and then (seq's low bits are random): the table stays small
             store.forget_dedup(tx, arn, now)
-    return Sent(
-        message_id, md5_body, md5_attributes, md5_system, sequence_number(seq) if queue.fifo else None, False
-    )
+    return Sent(message_id, md5_attributes, md5_system, sequence_number(seq) if queue.fifo else None, False)

@@ -8,7 +8,7 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sqs import receipts, service, store, wake
 from fogbank.services.sqs.batch import each_entry, entries_of
-from fogbank.services.sqs.queues import Queue, queue_of, tx_of
+from fogbank.services.sqs.queues import Queue, message_queue_of, tx_of
 from fogbank.services.sqs.validation import invalid_value
 
 __all__ = ["delete_message", "change_message_visibility"]
@@ -33,7 +33,7 @@ def _deletable(ctx: Context, queue: Queue, handle: str, now: float) -> int:
 
 @service.handler("DeleteMessage")
 def delete_message(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    queue = queue_of(ctx, request["QueueUrl"])
+    queue = message_queue_of(ctx, request["QueueUrl"])
     seq = _deletable(ctx, queue, request["ReceiptHandle"], ctx.clock.time())
     store.delete(tx_of(ctx), queue.arn, seq)
     return {}
@@ -41,7 +41,7 @@ def delete_message(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
 
 @service.handler("DeleteMessageBatch")
 def delete_message_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    queue = queue_of(ctx, request["QueueUrl"])
+    queue = message_queue_of(ctx, request["QueueUrl"])
     entries = entries_of(request, "DeleteMessageBatchRequestEntry")
     now = ctx.clock.time()
     seqs: list[int] = []
@@ -85,14 +85,14 @@ def _change(ctx: Context, queue: Queue, handle: str, timeout: int, now: float) -
 
 @service.handler("ChangeMessageVisibility")
 def change_message_visibility(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    queue = queue_of(ctx, request["QueueUrl"])
+    queue = message_queue_of(ctx, request["QueueUrl"])
     _change(ctx, queue, request["ReceiptHandle"], request["VisibilityTimeout"], ctx.clock.time())
     return {}
 
 
 @service.handler("ChangeMessageVisibilityBatch")
 def change_message_visibility_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    queue = queue_of(ctx, request["QueueUrl"])
+    queue = message_queue_of(ctx, request["QueueUrl"])
     entries = entries_of(request, "ChangeMessageVisibilityBatchRequestEntry")
     now = ctx.clock.time()
 

@@ -9,6 +9,7 @@ the client called, so SDKs that post to the QueueUrl itself reach fogbank. The r
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from fogbank.context import Context
@@ -83,12 +84,19 @@ def check_queue_name(name: str, fifo: bool) -> None:
 
 def ref_from_url(ctx: Context, url: str) -> QueueRef:
     """The queue a QueueUrl names; QueueDoesNotExist when it names none (as AWS answers a bad URL)."""
+    return _ref_from_url(url, ctx.region)
+
+
+@lru_cache(maxsize=1024)
+def _ref_from_url(url: str, region: str) -> QueueRef:
+    """Kept per (URL, request region): every message operation names its queue by URL."""
     parts = urlsplit(url)
     segments = unquote(parts.path).strip("/").split("/")
     if len(segments) != 2 or not _ACCOUNT.match(segments[0]) or not segments[1]:
         raise does_not_exist()
     found = _HOST_REGION.match(parts.hostname or "")
-    region = found.group(1) if found else ctx.region
+    if found:
+        region = found.group(1)
     return QueueRef((segments[0], region, segments[1]))
 
 

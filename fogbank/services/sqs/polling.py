@@ -25,7 +25,7 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sqs import service, wake
 from fogbank.services.sqs.names import does_not_exist, ref_from_url
-from fogbank.services.sqs.queues import Queue, known_wait, load_ref, note_wait, queue_of, tx_of
+from fogbank.services.sqs.queues import Queue, known_wait, message_queue_of, note_wait, shared, tx_of
 from fogbank.services.sqs.receive import Want, attempt
 from fogbank.services.sqs.validation import check_id, invalid_value
 
@@ -68,7 +68,7 @@ def receive_message(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     wait = request.get("WaitTimeSeconds")
     _check_wait(wait)
     if wait == 0 or (wait is None and _short_by_default(ctx, request)):
-        queue = queue_of(ctx, request["QueueUrl"])
+        queue = message_queue_of(ctx, request["QueueUrl"])
         note_wait(queue)
         messages, _ = attempt(tx_of(ctx), ctx.clock.time(), queue, _want(queue, request))
     else:
@@ -92,7 +92,7 @@ def _once(ctx: Context, request: dict[str, Any]) -> tuple[list[dict[str, Any]], 
     """One attempt in its own transaction: messages, when the next becomes visible, the queue's wait."""
     ref = ref_from_url(ctx, request["QueueUrl"])
     with ctx.db.transaction() as tx:
-        queue = load_ref(tx, ref)
+        queue = shared(tx, ref)
         if queue is None:
             raise does_not_exist()
         messages, next_at = attempt(tx, ctx.clock.time(), queue, _want(queue, request))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,9 @@ __all__ = [
     "load",
     "load_ref",
     "load_arn",
+    "shared",
+    "shared_arn",
+    "message_queue_of",
     "save",
     "written",
     "version",
@@ -112,9 +116,10 @@ def save(tx: Transaction, queue: Queue) -> None:
     written(tx, queue.arn)
 
 
-# What is kept in memory about queue documents, for the hot paths (see `known_wait`, permissions.py):
-# every write of a queue document goes through `save` or DeleteQueue, and both call `written`, which once
-# the write has committed drops the queue's entries and moves `version` to a value it never had before.
+# What is kept in memory about queue documents, for the hot paths (see `known_wait`, `shared`,
+# permissions.py): every write of a queue document goes through `save` or DeleteQueue, and both call
+# `written`, which once the write has committed drops the queue's entries and moves `version` to a value
+# it never had before.
 _waits: dict[str, int] = {}
 _versions = itertools.count(1)
 _version = 0
@@ -149,11 +154,50 @@ def note_wait(queue: Queue) -> None:
     _waits[queue.arn] = queue.int_attribute("ReceiveMessageWaitTimeSeconds")
 
 
+# Queues by reference (None: no such queue) with the version they were read under, for the operations on
+# messages, which read a queue without changing it: sending, receiving, deleting, SNS's deliveries. An
+# entry is valid while the version is unchanged. It is filled only by a transaction that had read nothing
+# before the version was taken, so the document it read is at least as new as that version; a transaction
+# that began earlier reads without filling.
+_shared: dict[QueueRef, tuple[int, Queue | None]] = {}
+_CACHE_SIZE = 4096
+
+
+def shared(tx: Transaction, ref: QueueRef) -> Queue | None:
+    """The queue `ref` names, as load_ref finds it; shared between requests, so the caller must not
+    change it (an operation that changes a queue loads its own with load_ref)."""
+    seen = _version
+    cached = _shared.get(ref)
+    if cached is not None and cached[0] == seen:
+        return cached[1]
+    fresh = not tx.begun
+    queue = load_ref(tx, ref)
+    if fresh:
+        if len(_shared) >= _CACHE_SIZE:
+            _shared.clear()
+        _shared[ref] = (seen, queue)
+    return queue
+
+
+def shared_arn(tx: Transaction, arn: str) -> Queue | None:
+    ref = ref_from_arn(arn)
+    return shared(tx, ref) if ref is not None else None
+
+
 def queue_of(ctx: Context, url: str) -> Queue:
     """The queue a request's QueueUrl names, or AWS's QueueDoesNotExist."""
+    return _named(ctx, url, load_ref)
+
+
+def message_queue_of(ctx: Context, url: str) -> Queue:
+    """queue_of for an operation on messages, which must not change the queue it gets (see `shared`)."""
+    return _named(ctx, url, shared)
+
+
+def _named(ctx: Context, url: str, load: Callable[[Transaction, QueueRef], Queue | None]) -> Queue:
     if not url:
         raise ServiceError("MissingParameter", "The request must contain the parameter QueueUrl.", 400)
-    queue = load_ref(tx_of(ctx), ref_from_url(ctx, url))
+    queue = load(tx_of(ctx), ref_from_url(ctx, url))
     if queue is None:
         raise does_not_exist()
     return queue

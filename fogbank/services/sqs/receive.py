@@ -23,7 +23,7 @@ from fogbank.scheduler import schedule
 from fogbank.services.sqs import receipts, service, store, wake
 from fogbank.services.sqs.digests import md5_of_attributes, md5_of_body
 from fogbank.services.sqs.enqueue import DEDUP_WINDOW, sequence_number
-from fogbank.services.sqs.queues import SERVICE, Queue, load_arn
+from fogbank.services.sqs.queues import SERVICE, Queue, shared_arn
 from fogbank.services.sqs.sse import check_key
 from fogbank.state import Transaction, new_id
 
@@ -127,7 +127,7 @@ def _retry(tx: Transaction, now: float, queue: Queue, want: Want) -> list[dict[s
 def _choose(tx: Transaction, now: float, queue: Queue, limit: int) -> list[store.Row]:
     arn = queue.arn
     redrive = queue.redrive
-    dead = load_arn(tx, redrive["deadLetterTargetArn"]) if redrive else None
+    dead = shared_arn(tx, redrive["deadLetterTargetArn"]) if redrive else None
     blocked = store.blocked_groups(tx, arn, now) if queue.fifo else set()
     chosen: list[store.Row] = []
     after = -1

@@ -8,8 +8,9 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sqs import service, store, wake
 from fogbank.services.sqs.batch import each_entry, entries_of
+from fogbank.services.sqs.digests import md5_of_body
 from fogbank.services.sqs.enqueue import Sent, enqueue
-from fogbank.services.sqs.queues import Queue, queue_of, tx_of
+from fogbank.services.sqs.queues import Queue, message_queue_of, tx_of
 from fogbank.services.sqs.validation import message_size
 
 __all__ = ["send_message", "send_message_batch"]
@@ -34,8 +35,8 @@ def _send(
     )
 
 
-def _result(sent: Sent) -> dict[str, Any]:
-    result: dict[str, Any] = {"MessageId": sent.message_id, "MD5OfMessageBody": sent.md5_of_body}
+def _result(sent: Sent, body: str) -> dict[str, Any]:
+    result: dict[str, Any] = {"MessageId": sent.message_id, "MD5OfMessageBody": md5_of_body(body)}
     if sent.md5_of_attributes is not None:
         result["MD5OfMessageAttributes"] = sent.md5_of_attributes
     if sent.md5_of_system_attributes is not None:
@@ -47,13 +48,13 @@ def _result(sent: Sent) -> dict[str, Any]:
 
 @service.handler("SendMessage")
 def send_message(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    queue = queue_of(ctx, request["QueueUrl"])
-    return _result(_send(ctx, queue, request, ctx.clock.time()))
+    queue = message_queue_of(ctx, request["QueueUrl"])
+    return _result(_send(ctx, queue, request, ctx.clock.time()), request.get("MessageBody", ""))
 
 
 @service.handler("SendMessageBatch")
 def send_message_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
-    queue = queue_of(ctx, request["QueueUrl"])
+    queue = message_queue_of(ctx, request["QueueUrl"])
     entries = entries_of(request, "SendMessageBatchRequestEntry")
     limit = queue.int_attribute("MaximumMessageSize")
     total = sum(message_size(e.get("MessageBody", ""), e.get("MessageAttributes")) for e in entries)
@@ -65,7 +66,9 @@ def send_message_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         )
     now = ctx.clock.time()
     rows: list[store.Row] = []
-    answer = each_entry(entries, lambda entry: _result(_send(ctx, queue, entry, now, rows)))
+    answer = each_entry(
+        entries, lambda entry: _result(_send(ctx, queue, entry, now, rows), entry.get("MessageBody", ""))
+    )
     if rows:
         tx = tx_of(ctx)
         arn = queue.arn

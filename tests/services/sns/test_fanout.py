@@ -234,3 +234,47 @@ def test_deduplication_scope(sns: Any, sqs: Any, scope: str, delivered: list[str
     sns.publish(TopicArn=topic, Message="a", MessageGroupId="g1", MessageDeduplicationId="same")
     sns.publish(TopicArn=topic, Message="b", MessageGroupId="g2", MessageDeduplicationId="same")
     assert sorted(m["Body"] for m in _drain(sqs, url)) == delivered
+
+
+def test_each_publish_sees_the_subscriptions_as_they_are_then(sns: Any, sqs: Any, topic: str) -> None:
+    first_url, first = _queue(sqs)
+    second_url, second = _queue(sqs)
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=first)
+    sub = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"][0]["SubscriptionArn"]
+    sns.publish(TopicArn=topic, Message="one")
+
+    sns.set_subscription_attributes(
+        SubscriptionArn=sub, AttributeName="RawMessageDelivery", AttributeValue="true"
+    )
+    sns.publish(TopicArn=topic, Message="two")
+    sns.set_subscription_attributes(
+        SubscriptionArn=sub, AttributeName="FilterPolicy", AttributeValue=json.dumps({"keep": ["yes"]})
+    )
+    sns.publish(TopicArn=topic, Message="three")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=second)
+    sns.publish(TopicArn=topic, Message="four")
+    sns.unsubscribe(SubscriptionArn=sub)
+    sns.publish(
+        TopicArn=topic,
+        Message="five",
+        MessageAttributes={"keep": {"DataType": "String", "StringValue": "yes"}},
+    )
+
+    bodies = [m["Body"] for m in _drain(sqs, first_url)]
+    assert sorted(json.loads(b)["Message"] if b.startswith("{") else b for b in bodies) == ["one", "two"]
+    assert sorted(json.loads(m["Body"])["Message"] for m in _drain(sqs, second_url)) == ["five", "four"]
+
+
+def test_publish_to_a_topic_deleted_and_made_again(sns: Any, sqs: Any) -> None:
+    url, arn = _queue(sqs)
+    name = f"t-{uuid.uuid4().hex[:8]}"
+    topic = sns.create_topic(Name=name)["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    sns.publish(TopicArn=topic, Message="before")
+    sns.delete_topic(TopicArn=topic)
+    with pytest.raises(ClientError) as error:
+        sns.publish(TopicArn=topic, Message="gone")
+    assert error.value.response["Error"]["Code"] == "NotFound"
+    assert sns.create_topic(Name=name)["TopicArn"] == topic
+    sns.publish(TopicArn=topic, Message="no subscribers yet")
+    assert [m["Body"] for m in _drain(sqs, url)] == ["before"]

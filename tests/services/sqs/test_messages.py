@@ -132,6 +132,24 @@ def test_size_limit_is_the_queues_maximum(sqs: Any, make_queue: Any) -> None:
         )
 
 
+def test_message_operations_see_the_queue_as_it_is_now(sqs: Any, make_queue: Any) -> None:
+    url = make_queue(sqs)
+    sqs.send_message(QueueUrl=url, MessageBody="x" * 2000)
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"MaximumMessageSize": "1024"})
+    with pytest.raises(ClientError) as excinfo:
+        sqs.send_message(QueueUrl=url, MessageBody="x" * 2000)
+    assert excinfo.value.response["Error"]["Code"] == "InvalidParameterValue"
+    assert len(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)["Messages"]) == 1
+    sqs.delete_queue(QueueUrl=url)
+    for call in (
+        lambda: sqs.send_message(QueueUrl=url, MessageBody="gone"),
+        lambda: sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0),
+    ):
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        assert excinfo.value.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue"
+
+
 @pytest.mark.parametrize(
     "attributes",
     [
