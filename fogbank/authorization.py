@@ -111,9 +111,10 @@ def authorize_request(ctx: Context, log: DecisionLog) -> None:
         for need in needs:
             found = resource_policy(ctx, tx, need.resource) if resource_policy is not None else None
             resource, required = _resource_side(found)
-            if root and not resource and not required and _same_account(principal, need):
-                # The engine allows root in its own account when no resource policy can deny it, and an
-                # allowed root decision is not logged: the request context would go unread.
+            if root and not required and _same_account(principal, need) and not _may_deny(resource):
+                # The engine allows root in its own account when no resource policy can deny it (none has
+                # a Deny statement: a default topic or queue policy), and an allowed root decision is not
+                # logged: the request context would go unread.
                 continue
             if base is None:
                 base = request_context(ctx, principal, tags, session_doc)
@@ -145,6 +146,10 @@ def authorize_request(ctx: Context, log: DecisionLog) -> None:
         for need in needs:
             prefix = need.action.split(":", 1)[0]
             record_service_access(ctx.db, entity, prefix, need.action, ctx.region, ctx.clock.now())
+
+
+def _may_deny(policies: tuple[LabelledPolicy, ...]) -> bool:
+    return any(statement.effect == "Deny" for each in policies for statement in each.policy.statements)
 
 
 def _same_account(principal: Principal, need: Requirement) -> bool:

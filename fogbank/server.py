@@ -190,7 +190,7 @@ class App:
     async def _read_request(self, scope: dict[str, Any], receive: Callable) -> HttpRequest:
         headers: dict[str, str] = {}
         for raw_name, raw_value in scope["headers"]:
-            name = raw_name.decode("latin-1").lower()
+            name = raw_name.decode("latin-1")  # ASGI servers give header names in lower case
             value = raw_value.decode("latin-1")
             headers[name] = f"{headers[name]},{value}" if name in headers else value
         body: Any = None
