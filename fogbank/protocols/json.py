@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import math
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
@@ -41,6 +42,7 @@ __all__ = [
     "serialize_response",
     "serialize_error",
     "Reader",
+    "ReadFn",
     "Writer",
     "RawJSON",
     "ShapeError",
@@ -92,91 +94,139 @@ def _mismatch(value: Any, expected: str) -> ShapeError:
 
 _SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
-WiredMembers = tuple[tuple[str, str, Shape], ...]
-# The structures read are those of the service models, which specs caches for the server's life, so a
-# structure's wire names are worked out once and stay valid.
-_WIRED: dict[Shape, WiredMembers] = {}
-_BY_WIRE: dict[Shape, dict[str, tuple[str, Shape]]] = {}
+ReadFn = Callable[[Any], Any]
 
 
-def _wire_names(members: Mapping[str, Shape]) -> WiredMembers:
-    """(model name, name on the wire, shape) of each member, in the model's order."""
-    return tuple((name, member.serialization.get("name", name), member) for name, member in members.items())
+def _read_as_is(value: Any) -> Any:
+    return value
 
 
-def _wired(shape: Shape) -> WiredMembers:
-    wired = _WIRED.get(shape)
-    if wired is None:
-        wired = _WIRED[shape] = _wire_names(shape.members)
-    return wired
+def _read_plain_string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _mismatch(value, "a String")
+    return value
 
 
-def _by_wire(shape: Shape) -> dict[str, tuple[str, Shape]]:
-    found = _BY_WIRE.get(shape)
-    if found is None:
-        found = _BY_WIRE[shape] = {wire: (name, member) for name, wire, member in _wired(shape)}
-    return found
+class _Lazy:
+    """A member's read function, compiled when a value first reaches it. Recursive shapes (DynamoDB's
+    AttributeValue -> MapAttributeValue -> AttributeValue ...) resolve to new shape objects at every
+    level, so compiling their members up front would never end."""
 
+    __slots__ = ("fn",)
 
-# The method that reads each kind of shape, named once rather than per value read.
-_SHAPE_KINDS = (
-    "structure",
-    "list",
-    "map",
-    "string",
-    "boolean",
-    "integer",
-    "long",
-    "byte",
-    "short",
-    "float",
-    "double",
-    "blob",
-    "timestamp",
-)
-_READ_METHODS = {kind: f"read_{kind}" for kind in _SHAPE_KINDS}
+    def __init__(self, reader: Reader, shape: Shape) -> None:
+        def first_call(value: Any) -> Any:
+            self.fn = reader.compiled(shape)
+            return self.fn(value)
+
+        self.fn: ReadFn = first_call
 
 
 class Reader:
-    """Wire document -> input values (aware datetimes, bytes), member names as in the model."""
+    """Wire document -> input values (aware datetimes, bytes), member names as in the model.
+
+    Each shape's walk is compiled once into a function of the wire value (`compiled`), so a request
+    costs dict lookups and direct calls rather than a dispatch on the shape per value."""
+
+    def __init__(self) -> None:
+        # Shapes read are those of the service models, which specs caches for the server's life.
+        self._compiled: dict[Shape, ReadFn] = {}
 
     def read(self, shape: Shape, value: Any) -> Any:
         if value is None:
             return None
+        return (self._compiled.get(shape) or self.compiled(shape))(value)
+
+    def read_structure(self, shape: Shape, value: Any) -> Any:
+        return (self._compiled.get(shape) or self.compiled(shape))(value)
+
+    def compiled(self, shape: Shape) -> ReadFn:
+        """The function reading a wire value of `shape` that is not None."""
+        fn = self._compiled.get(shape)
+        if fn is None:
+            fn = self._compiled[shape] = self._compile(shape)
+        return fn
+
+    def _compile(self, shape: Shape) -> ReadFn:
         kind = shape.type_name
-        handler = getattr(self, _READ_METHODS.get(kind) or f"read_{kind}", None)
-        return handler(shape, value) if handler else self.read_string(shape, value)
+        if kind == "structure":
+            return self.structure_reader(shape, shape.members)
+        if kind == "list":
+            return self._list_reader(shape)
+        if kind == "map":
+            return self._map_reader(shape)
+        method = getattr(type(self), f"read_{kind}", None) or type(self).read_string
+        if method is Reader.read_string:
+            return _read_as_is if shape.serialization.get("jsonvalue") else _read_plain_string
+        return partial(method, self, shape)
 
-    def read_structure(self, shape: Shape, value: Any, members: Mapping[str, Shape] | None = None) -> Any:
+    def structure_reader(self, shape: Shape, members: Mapping[str, Shape]) -> ReadFn:
+        """Reads `members` of the structure `shape`: those sent are looked up by their wire names,
+        and come out in the model's order whatever the wire's."""
         if shape.is_document_type:
-            return value
-        if not isinstance(value, dict):
-            raise _mismatch(value, "a Structure")
-        wired = _wired(shape) if members is None else _wire_names(members)
-        if len(value) == 1 and members is None:
-            # One member sent (a union such as AttributeValue, or an input of one member): find it by
-            # its wire name rather than trying every member of the shape.
-            [(key, raw)] = value.items()
-            found = _by_wire(shape).get(key)
-            if found is None or raw is None:
-                return {}
-            return {found[0]: self.read(found[1], raw)}
-        out: dict[str, Any] = {}
-        for name, wire, member in wired:
-            raw = value.get(wire)
-            if raw is not None:
-                out[name] = self.read(member, raw)
-        return out
+            return _read_as_is
+        wired = tuple(
+            (name, member.serialization.get("name", name), _Lazy(self, member))
+            for name, member in members.items()
+        )
+        by_wire = {wire: (index, name, member) for index, (name, wire, member) in enumerate(wired)}
 
-    def read_list(self, shape: Shape, value: Any) -> list[Any]:
-        if not isinstance(value, list):
-            raise _mismatch(value, "a List")
-        return [self.read(shape.member, item) for item in value]
+        def in_model_order(value: dict) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for name, wire, member in wired:
+                raw = value.get(wire)
+                if raw is not None:
+                    out[name] = member.fn(raw)
+            return out
 
-    def read_map(self, shape: Shape, value: Any) -> dict[Any, Any]:
-        if not isinstance(value, dict):
-            raise _mismatch(value, "a Map")
-        return {self.read(shape.key, k): self.read(shape.value, v) for k, v in value.items()}
+        def read_structure(value: Any) -> dict[str, Any]:
+            if not isinstance(value, dict):
+                raise _mismatch(value, "a Structure")
+            out: dict[str, Any] = {}
+            ordered = True
+            last = -1
+            try:
+                for key, raw in value.items():
+                    found = by_wire.get(key)
+                    if found is not None and raw is not None:
+                        index, name, member = found
+                        out[name] = member.fn(raw)
+                        ordered = ordered and index > last
+                        last = index
+            except ShapeError:
+                # The member to report is the first in the model's order that does not fit.
+                in_model_order(value)
+                raise
+            return out if ordered else {name: out[name] for name, _, _ in wired if name in out}
+
+        return read_structure
+
+    def _list_reader(self, shape: Shape) -> ReadFn:
+        member = _Lazy(self, shape.member)
+
+        def read_list(value: Any) -> list[Any]:
+            if not isinstance(value, list):
+                raise _mismatch(value, "a List")
+            read = member.fn
+            return [None if item is None else read(item) for item in value]
+
+        return read_list
+
+    def _map_reader(self, shape: Shape) -> ReadFn:
+        key_reader = _Lazy(self, shape.key)
+        value_reader = _Lazy(self, shape.value)
+
+        def read_map(value: Any) -> dict[Any, Any]:
+            if not isinstance(value, dict):
+                raise _mismatch(value, "a Map")
+            read_key = key_reader.fn
+            read_value = value_reader.fn
+            return {
+                None if k is None else read_key(k): None if v is None else read_value(v)
+                for k, v in value.items()
+            }
+
+        return read_map
 
     def read_string(self, shape: Shape, value: Any) -> Any:
         if shape.serialization.get("jsonvalue"):
@@ -319,12 +369,17 @@ _READER = Reader()
 _WRITER = Writer()
 
 
+_DECODER = json.JSONDecoder()
+
+
 def load_document(body: bytes) -> Any:
     """A JSON body; an empty one is {} as AWS treats it."""
     if not body.strip():
         return {}
     try:
-        return json.loads(body)
+        # What json.loads does, less its checks: a body opening with "{" and no NUL after it is UTF-8.
+        encoding = "utf-8" if body[0] == 0x7B and body[1:2] != b"\x00" else json.detect_encoding(body)
+        return _DECODER.decode(body.decode(encoding, "surrogatepass"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ServiceError("SerializationException", "Malformed JSON request body.", 400) from exc
 

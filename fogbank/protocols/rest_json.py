@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.model import OperationModel, ServiceModel, StructureShape
+from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 from fogbank.errors import ServiceError
 from fogbank.protocols import eventstream, rest
@@ -20,6 +20,7 @@ from fogbank.protocols.http import HttpRequest, HttpResponse
 from fogbank.protocols.json import (
     EVENT_STREAM_TYPE,
     Reader,
+    ReadFn,
     ShapeError,
     Writer,
     dump_document,
@@ -52,6 +53,18 @@ def _read_payload(member_name: str, shape: StructureShape, request: HttpRequest)
     return _READER.read(member, load_document(body))
 
 
+# Input shapes are those of the service models, which specs caches for the server's life.
+_BODY_READERS: dict[Shape, ReadFn] = {}
+
+
+def _body_reader(shape: StructureShape) -> ReadFn:
+    """The compiled reader of the members `shape` carries in its body."""
+    reader = _BODY_READERS.get(shape)
+    if reader is None:
+        reader = _BODY_READERS[shape] = _READER.structure_reader(shape, rest.body_members(shape))
+    return reader
+
+
 def parse_request(operation: OperationModel, request: HttpRequest, uri_params: dict[str, str]) -> dict:
     shape = operation.input_shape
     if shape is None:
@@ -65,7 +78,7 @@ def parse_request(operation: OperationModel, request: HttpRequest, uri_params: d
                 params[payload] = value
         else:
             document = load_document(request.content())
-            params.update(_READER.read_structure(shape, document, rest.body_members(shape)))
+            params.update(_body_reader(shape)(document))
     except (rest.BindingError, ShapeError) as exc:
         raise serialization_error(exc) from exc
     return params

@@ -14,10 +14,12 @@ Route 53 and CloudFront. Both functions are pure.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from botocore.model import ServiceModel, Shape
@@ -118,7 +120,7 @@ def validate(shape: Shape | None, value: Any) -> list[Problem]:
     """Every problem of `value` (an input dict) against `shape`; an empty list when it is valid."""
     problems: list[Problem] = []
     if shape is not None:
-        _check(shape, value, (), None, problems)
+        (_CHECKS.get(shape) or _checker(shape))(value, (), None, problems)
     return problems
 
 
@@ -172,56 +174,196 @@ def _rule(shape: Shape) -> _Rule:
     return rule
 
 
-def _check(
-    shape: Shape, value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]
-) -> None:
-    rule = _RULES.get(shape) or _rule(shape)
+Check = Callable[[Any, tuple[str | int, ...], str | None, list[Problem]], None]
+
+
+class _LazyCheck:
+    """A member's check, compiled when a value first reaches it. Recursive shapes (DynamoDB's
+    AttributeValue -> MapAttributeValue -> AttributeValue ...) resolve to new shape objects at every
+    level, so compiling their members up front would never end."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, shape: Shape) -> None:
+        def first_call(
+            value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]
+        ) -> None:
+            self.fn = _checker(shape)
+            self.fn(value, path, location, problems)
+
+        self.fn: Check = first_call
+
+
+# Like rules, a shape's check is compiled once: a request then costs direct calls, not a walk that looks
+# at the shape's kind and constraints per value.
+_CHECKS: dict[Shape, Check] = {}
+
+
+def _checker(shape: Shape) -> Check:
+    check = _CHECKS.get(shape)
+    if check is None:
+        check = _CHECKS[shape] = _compile(shape)
+    return check
+
+
+def _compile(shape: Shape) -> Check:
+    rule = _rule(shape)
     kind = rule.kind
-    if kind == "structure" and shape.is_document_type:
-        return
-    if kind == "blob":
-        if not isinstance(value, bytes | bytearray | str) and not hasattr(value, "read"):
-            problems.append(Problem(path, "type", value, "Blob", rule.sensitive, location))
-        elif not hasattr(value, "read"):
-            _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
-        return
-    expected = rule.expected
-    # bool is an int to Python, never to AWS.
-    wrong_bool = kind != "boolean" and isinstance(value, bool)
-    if expected is not None and (wrong_bool or not isinstance(value, expected)):
-        problems.append(Problem(path, "type", value, kind.capitalize(), rule.sensitive, location))
-        return
     if kind == "structure":
-        members = rule.members
-        for name in rule.required:
+        return _no_check if shape.is_document_type else _structure_check(rule)
+    if kind == "blob":
+        return partial(_check_blob, rule)
+    if kind == "list":
+        return _list_check(shape, rule)
+    if kind == "map":
+        return _map_check(shape, rule)
+    if kind == "string":
+        return _string_check(shape, rule)
+    if kind in ("integer", "long", "short", "byte", "float", "double"):
+        return _number_check(rule)
+    if rule.expected is None:
+        return _no_check
+    return _type_check(rule)
+
+
+def _no_check(value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]) -> None:
+    return None
+
+
+def _outside(rule: _Rule, measure: Any) -> bool:
+    """Whether `_check_range` finds a problem with `measure`, asked before paying for its call."""
+    return (rule.minimum is not None and measure < rule.minimum) or (
+        rule.maximum is not None and measure > rule.maximum
+    )
+
+
+def _type_problem(rule: _Rule, value: Any, path: tuple[str | int, ...], location: str | None) -> Problem:
+    return Problem(path, "type", value, rule.kind.capitalize(), rule.sensitive, location)
+
+
+# The checks below test a value's type with isinstance alone where the expected types are not int: only
+# there could a bool pass (bool is an int to Python, never to AWS).
+
+
+def _type_check(rule: _Rule) -> Check:
+    expected = rule.expected
+    assert expected is not None
+
+    def check(value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]) -> None:
+        if not isinstance(value, expected):
+            problems.append(_type_problem(rule, value, path, location))
+
+    return check
+
+
+def _number_check(rule: _Rule) -> Check:
+    expected = rule.expected
+    assert expected is not None
+    ranged = rule.minimum is not None or rule.maximum is not None
+
+    def check(value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]) -> None:
+        if isinstance(value, bool) or not isinstance(value, expected):
+            problems.append(_type_problem(rule, value, path, location))
+        elif ranged and _outside(rule, value):
+            _check_range(rule, value, "min", "max", path, value, location, problems)
+
+    return check
+
+
+def _check_blob(
+    rule: _Rule, value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]
+) -> None:
+    if not isinstance(value, bytes | bytearray | str) and not hasattr(value, "read"):
+        problems.append(Problem(path, "type", value, "Blob", rule.sensitive, location))
+    elif not hasattr(value, "read"):
+        _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
+
+
+def _string_check(shape: Shape, rule: _Rule) -> Check:
+    if not rule.enum and rule.minimum is None and rule.maximum is None and rule.pattern is None:
+        return _type_check(rule)
+    enum = frozenset(rule.enum)
+    pattern = rule.pattern
+    minimum = -1 if rule.minimum is None else rule.minimum
+    maximum = math.inf if rule.maximum is None else rule.maximum
+
+    def check(value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]) -> None:
+        if not isinstance(value, str):
+            problems.append(_type_problem(rule, value, path, location))
+            return
+        if enum and value not in enum:
+            problems.append(Problem(path, "enum", value, shape.enum, rule.sensitive, location))
+            return
+        if not minimum <= len(value) <= maximum:
+            _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
+        if pattern is not None and pattern.search(value) is None:
+            problems.append(Problem(path, "pattern", value, rule.pattern_text, rule.sensitive, location))
+
+    return check
+
+
+def _structure_check(rule: _Rule) -> Check:
+    # Each member's path step is made once: `path + step` is cheaper than `(*path, name)`.
+    members = {
+        name: (_LazyCheck(member), location, (name,)) for name, (member, location) in rule.members.items()
+    }
+    required = rule.required
+
+    def check(value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]) -> None:
+        if not isinstance(value, dict):
+            problems.append(_type_problem(rule, value, path, location))
+            return
+        for name in required:
             if value.get(name) is None:
                 member_location = location if path else members[name][1]
-                problems.append(Problem((*path, name), "required", None, None, False, member_location))
+                problems.append(Problem(path + (name,), "required", None, None, False, member_location))
         for name, member_value in value.items():
             found = members.get(name)
             if found is not None and member_value is not None:
-                member, own_location = found
-                _check(member, member_value, (*path, name), location if path else own_location, problems)
-    elif kind == "list":
-        _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
+                member, own_location, step = found
+                member.fn(member_value, path + step, location if path else own_location, problems)
+
+    return check
+
+
+def _list_check(shape: Shape, rule: _Rule) -> Check:
+    item_check = _LazyCheck(shape.member)
+    expected = rule.expected
+    assert expected is not None
+
+    def check(value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]) -> None:
+        if not isinstance(value, expected):
+            problems.append(_type_problem(rule, value, path, location))
+            return
+        if _outside(rule, len(value)):
+            _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
+        check_item = item_check.fn
         for index, item in enumerate(value, 1):
             if item is not None:
-                _check(shape.member, item, (*path, index), location, problems)
-    elif kind == "map":
-        _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
-        for key, item in value.items():
-            _check(shape.key, key, (*path, key), location, problems)
-            if item is not None:
-                _check(shape.value, item, (*path, key), location, problems)
-    elif kind == "string":
-        if rule.enum and value not in rule.enum:
-            problems.append(Problem(path, "enum", value, shape.enum, rule.sensitive, location))
+                check_item(item, path + (index,), location, problems)
+
+    return check
+
+
+def _map_check(shape: Shape, rule: _Rule) -> Check:
+    key_check = _LazyCheck(shape.key)
+    value_check = _LazyCheck(shape.value)
+
+    def check(value: Any, path: tuple[str | int, ...], location: str | None, problems: list[Problem]) -> None:
+        if not isinstance(value, dict):
+            problems.append(_type_problem(rule, value, path, location))
             return
-        _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
-        if rule.pattern is not None and rule.pattern.search(value) is None:
-            problems.append(Problem(path, "pattern", value, rule.pattern_text, rule.sensitive, location))
-    elif kind in ("integer", "long", "short", "byte", "float", "double"):
-        _check_range(rule, value, "min", "max", path, value, location, problems)
+        if _outside(rule, len(value)):
+            _check_range(rule, len(value), "min_length", "max_length", path, value, location, problems)
+        check_key = key_check.fn
+        check_value = value_check.fn
+        for key, item in value.items():
+            item_path = path + (key,)
+            check_key(key, item_path, location, problems)
+            if item is not None:
+                check_value(item, item_path, location, problems)
+
+    return check
 
 
 def _check_range(

@@ -109,6 +109,38 @@ def test_integer_member_rejects_strings_and_booleans() -> None:
     assert parsed == {"Limit": 5}
 
 
+def test_members_come_out_in_the_model_order_whatever_the_wire_order() -> None:
+    body = b'{"Item": {"pk": {"S": "a"}}, "Unknown": 1, "ReturnValues": "NONE", "TableName": "table"}'
+    parsed = json_codec.parse_request(_op("dynamodb", "PutItem"), _request(body), {})
+    assert list(parsed) == ["TableName", "Item", "ReturnValues"]
+    assert parsed["Item"] == {"pk": {"S": "a"}}
+
+
+def test_the_misfit_reported_is_the_first_in_the_model_order() -> None:
+    error = _raises(_op("dynamodb", "ListTables"), b'{"Limit": "5", "ExclusiveStartTableName": 5}')
+    assert error.message == "NUMBER_VALUE can not be converted to a String"
+
+
+def test_nested_attribute_values_are_read_at_every_depth() -> None:
+    value: dict = {"B": "AAE="}
+    for depth in range(12):
+        value = {"M": {"k": value}} if depth % 2 else {"L": [value, {"NULL": True}]}
+    body = json.dumps({"TableName": "table", "Item": {"pk": {"S": "a"}, "doc": value}}).encode()
+    parsed = json_codec.parse_request(_op("dynamodb", "PutItem"), _request(body), {})
+    inner = parsed["Item"]["doc"]
+    for depth in reversed(range(12)):
+        inner = inner["M"]["k"] if depth % 2 else inner["L"][0]
+    assert inner == {"B": b"\x00\x01"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16-le", "utf-16", "utf-32-be"])
+def test_bodies_in_any_json_encoding_are_read(encoding: str) -> None:
+    body = '{"TableName": "tablé"}'.encode(encoding)
+    assert json_codec.parse_request(_op("dynamodb", "DescribeTable"), _request(body), {}) == {
+        "TableName": "tablé"
+    }
+
+
 def test_bad_base64_blob_is_a_serialization_exception() -> None:
     operation = _op("kms", "Decrypt")
     with pytest.raises(ServiceError) as caught:

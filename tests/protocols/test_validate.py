@@ -89,6 +89,15 @@ def test_types_are_checked() -> None:
     assert problems[0].constraint == "type"
 
 
+def test_nested_attribute_values_are_checked_at_every_depth() -> None:
+    value: dict = {"S": 5}
+    for _ in range(6):
+        value = {"M": {"k": value}}
+    problems = validate(_input("dynamodb", "PutItem"), {"TableName": "table", "Item": {"doc": value}})
+    assert [(p.path, p.constraint) for p in problems] == [(("Item", "doc", *["M", "k"] * 6, "S"), "type")]
+    assert problems[0].coral_path == "item.doc" + ".m.k" * 6 + ".s"
+
+
 def test_timestamps_blobs_and_streams() -> None:
     assert validate(_input("kms", "Decrypt"), {"CiphertextBlob": b"x"}) == []
     assert validate(_input("kms", "Decrypt"), {"CiphertextBlob": b""})[0].constraint == "min_length"
