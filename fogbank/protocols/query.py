@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
@@ -49,15 +49,53 @@ Naming = Callable[[Shape, str], str]
 
 def form_fields(request: HttpRequest) -> list[tuple[str, str]]:
     """The query string's fields, then the form body's (a GET carries them in the query only)."""
-    fields = request.query_params() if request.query else []
+    fields = _form_pairs(request.query) if request.query else []
     body = request.content()
     if body:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ServiceError("MalformedQueryString", "The request body is not valid UTF-8.", 400) from exc
-        fields.extend(parse_qsl(text, keep_blank_values=True))
+        fields.extend(_form_pairs(text))
     return fields
+
+
+def _form_pairs(text: str) -> list[tuple[str, str]]:
+    """`parse_qsl(text, keep_blank_values=True)`, without its per-field overhead: every request pays it."""
+    pairs = []
+    for field in text.split("&"):
+        if not field:
+            continue
+        name, _, value = field.partition("=")
+        if "+" in name:
+            name = name.replace("+", " ")
+        if "+" in value:
+            value = value.replace("+", " ")
+        pairs.append((_unquote(name), _unquote(value)))
+    return pairs
+
+
+# The ASCII characters by their escape (`3A`, `3a`): an ASCII field decodes without going through bytes.
+_ASCII_ESCAPES = {f"{code:02X}": chr(code) for code in range(128)} | {
+    f"{code:02x}": chr(code) for code in range(128)
+}
+
+
+def _unquote(text: str) -> str:
+    """`unquote(text)`; escapes of ASCII characters (ARNs' `%3A`, URLs' `%2F`) are decoded directly."""
+    if "%" not in text:
+        return text
+    if not text.isascii():
+        return unquote(text)
+    first, *rest = text.split("%")
+    decoded = [first]
+    for part in rest:
+        char = _ASCII_ESCAPES.get(part[:2])
+        if char is None:
+            return unquote(text)  # a multi-byte character or a stray "%"
+        decoded.append(char)
+        decoded.append(part[2:])
+    return "".join(decoded)
 
 
 def fold(fields: list[tuple[str, str]]) -> Tree:
@@ -96,6 +134,27 @@ def _items(node: Any) -> list[Any]:
     return [child for _, child in indexed]
 
 
+# A structure's members as (member name, field name, shape, whether a string), per naming and dialect.
+_Fields = list[tuple[str, str, Shape, bool]]
+_FIELDS: dict[tuple[int, Naming, bool], tuple[Shape, _Fields]] = {}
+
+
+def _fields(shape: Shape, naming: Naming, ec2: bool) -> _Fields:
+    """The fields a structure reads, worked out once per shape: requests read the same shapes again and
+    again (shapes are keyed by identity, as botocore keeps them on their models)."""
+    cached = _FIELDS.get((id(shape), naming, ec2))
+    if cached is not None and cached[0] is shape:
+        return cached[1]
+    fields = []
+    for member_name, member in shape.members.items():  # type: ignore[attr-defined]
+        key = naming(member, member_name)
+        if not ec2 and member.type_name == "list" and member.serialization.get("flattened"):
+            key = member.member.serialization.get("name") or key
+        fields.append((member_name, key, member, member.type_name == "string"))
+    _FIELDS[(id(shape), naming, ec2)] = (shape, fields)
+    return fields
+
+
 def read_input(shape: Shape, node: Any, path: str, naming: Naming, ec2: bool = False) -> Any:
     """The value of `shape` at a node of the folded tree; `path` names it in error messages."""
     kind = shape.type_name
@@ -103,13 +162,13 @@ def read_input(shape: Shape, node: Any, path: str, naming: Naming, ec2: bool = F
         if not isinstance(node, dict):
             return {}
         result: dict[str, Any] = {}
-        for member_name, member in shape.members.items():
-            key = naming(member, member_name)
-            if not ec2 and member.type_name == "list" and member.serialization.get("flattened"):
-                key = member.member.serialization.get("name") or key
+        for member_name, key, member, is_string in _fields(shape, naming, ec2):
             child = node.get(key)
             if child is not None:
-                result[member_name] = read_input(member, child, f"{path}{key}", naming, ec2)
+                if is_string and type(child) is str:
+                    result[member_name] = child
+                else:
+                    result[member_name] = read_input(member, child, f"{path}{key}", naming, ec2)
         return result
     if kind == "list":
         if isinstance(node, str):
@@ -185,18 +244,37 @@ def namespace(service: ServiceModel) -> str:
     )
 
 
-def serialize_response(operation: OperationModel, output: dict, request_id: str) -> HttpResponse:
+# An operation's response around its members: (output shape, opening tags, closing tags up to the
+# request id), kept by operation identity with the operation itself.
+_Frame = tuple[StructureShape | None, str, str]
+_FRAMES: dict[int, tuple[OperationModel, _Frame]] = {}
+
+
+def _frame(operation: OperationModel) -> _Frame:
+    """The fixed text of an operation's responses, worked out on its first response."""
+    cached = _FRAMES.get(id(operation))
+    if cached is not None and cached[0] is operation:
+        return cached[1]
     name = operation.name
-    out = [f'<{name}Response xmlns="{namespace(operation.service_model)}">']
+    opening = f'<{name}Response xmlns="{namespace(operation.service_model)}">'
+    closing = ""
     shape = query_view(operation).output_shape
     if shape is not None:
         # Query-compatible JSON models (SQS) carry no resultWrapper; AWS still wraps the result.
         wrapper = shape.serialization.get("resultWrapper") or f"{name}Result"
-        out.append(f"<{wrapper}>")
+        opening += f"<{wrapper}>"
+        closing = f"</{wrapper}>"
+    frame = (shape, opening, f"{closing}<ResponseMetadata><RequestId>")
+    _FRAMES[id(operation)] = (operation, frame)
+    return frame
+
+
+def serialize_response(operation: OperationModel, output: dict, request_id: str) -> HttpResponse:
+    shape, opening, closing = _frame(operation)
+    out = [opening]
+    if shape is not None:
         write_members(out, shape, output)
-        out.append(f"</{wrapper}>")
-    out.append(f"<ResponseMetadata><RequestId>{escape(request_id)}</RequestId></ResponseMetadata>")
-    out.append(f"</{name}Response>")
+    out.append(f"{closing}{escape(request_id)}</RequestId></ResponseMetadata></{operation.name}Response>")
     headers = [("x-amzn-RequestId", request_id), ("Content-Type", CONTENT_TYPE)]
     return HttpResponse(200, headers, "".join(out).encode())
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fogbank.context import Context
 from fogbank.errors import ServiceError
-from fogbank.services.sns import service, store, urls
+from fogbank.services.sns import encryption, service, store, urls
 from fogbank.services.sns.publish import Outgoing, fan_out
 from fogbank.state import Transaction
 
@@ -185,7 +186,7 @@ def publish_handler(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         return {"MessageId": out.message_id}
     topic, subs = store.publishing(tx, arn, "TopicArn" if topic_arn else "TargetArn")
     out = outgoing(topic, *args)
-    _check_encryption(ctx, tx, topic)
+    _check_encryption(ctx, tx, topic, now)
     message_id = fan_out(tx, now, topic, subs, out)
     result: dict[str, Any] = {"MessageId": message_id}
     if out.sequence_number is not None:
@@ -223,8 +224,8 @@ def publish_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
         raise ServiceError(
             "BatchRequestTooLong", "The length of all the messages put together is more than the limit", 400
         )
-    _check_encryption(ctx, tx, topic)
     now = ctx.clock.now()
+    _check_encryption(ctx, tx, topic, now)
     successful: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
     for entry in entries:
@@ -251,9 +252,7 @@ def publish_batch(ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
     return {"Successful": successful, "Failed": failed}
 
 
-def _check_encryption(ctx: Context, tx: Transaction, topic: dict[str, Any]) -> None:
-    from fogbank.services.sns import encryption
-
-    key = encryption.check_key(tx, ctx.clock.now(), topic)
+def _check_encryption(ctx: Context, tx: Transaction, topic: dict[str, Any], now: datetime) -> None:
+    key = encryption.check_key(tx, now, topic)
     if key is not None:
         encryption.check_publisher(ctx, tx, key)

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from json.encoder import encode_basestring_ascii as _json_string
 from typing import Any
 
 from fogbank.errors import ServiceError
 from fogbank.services.sns import dedup, filter_policy, signing, store, urls
+from fogbank.services.sns.queue_access import may_send
 from fogbank.state import Transaction, new_id
 
 __all__ = ["Outgoing", "fan_out", "publish", "envelope_attributes", "dead_letter_arn", "SNS_SENDER_ID"]
@@ -64,6 +66,19 @@ def publish(
     return fan_out(tx, now, topic, subs, out)
 
 
+def _message_id() -> str:
+    """A random (version 4) UUID as text, as `str(uuid.uuid4())` makes it at a third of the cost: every
+    publish names its message with one."""
+    value = int.from_bytes(os.urandom(16)) & _UUID_CLEARED | _UUID_VERSION_4
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+# The bits a version 4 UUID fixes: the version nibble (4) and the variant's top two bits (10).
+_UUID_CLEARED = 0xFFFFFFFF_FFFF_0FFF_3FFF_FFFFFFFFFFFF
+_UUID_VERSION_4 = 0x00000000_0000_4000_8000_000000000000
+
+
 @dataclass
 class Outgoing:
     """One message on its way: validated, with its id, and per-protocol texts for MessageStructure json."""
@@ -74,7 +89,7 @@ class Outgoing:
     per_protocol: dict[str, str] | None = None
     group_id: str | None = None
     dedup_id: str | None = None
-    message_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    message_id: str = field(default_factory=_message_id)
     sequence_number: str | None = None
 
     def text_for(self, protocol: str) -> str:
@@ -147,10 +162,39 @@ class _Envelopes:
     region: str
     topic: dict[str, Any]
     out: Outgoing
-    _signed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    _signed: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    _signed_json: dict[tuple[str, str], str] = field(default_factory=dict)
     _attributes: dict[str, dict[str, str]] | None = None
 
     def notification(self, text: str, sub_arn: str) -> dict[str, Any]:
+        envelope = dict(self._signed_fields(text))
+        envelope["UnsubscribeURL"] = urls.unsubscribe_url(sub_arn)
+        if self.out.attributes:
+            envelope["MessageAttributes"] = self._envelope_attributes()
+        return envelope
+
+    def notification_json(self, text: str, sub_arn: str) -> str:
+        """`json.dumps(self.notification(text, sub_arn))`, with the signed fields (the message among them)
+        encoded once per text, not once per subscription."""
+        version = self.topic["Attributes"].get("SignatureVersion", "1")
+        head = self._signed_json.get((text, version))
+        if head is None:
+            head = ", ".join(
+                [f"{_json_string(k)}: {_json_string(v)}" for k, v in self._signed_fields(text).items()]
+            )
+            self._signed_json[(text, version)] = head
+        tail = _json_string(urls.unsubscribe_url(sub_arn))
+        if self.out.attributes:
+            tail += f', "MessageAttributes": {json.dumps(self._envelope_attributes())}'
+        return f'{{{head}, "UnsubscribeURL": {tail}}}'
+
+    def _envelope_attributes(self) -> dict[str, dict[str, str]]:
+        if self._attributes is None:
+            self._attributes = envelope_attributes(self.out.attributes)
+        return self._attributes
+
+    def _signed_fields(self, text: str) -> dict[str, str]:
+        """The notification's fields up to SigningCertURL: the same for every subscription."""
         version = self.topic["Attributes"].get("SignatureVersion", "1")
         signed = self._signed.get((text, version))
         if signed is None:
@@ -167,13 +211,7 @@ class _Envelopes:
             signed["Signature"] = key.sign(signed, version)
             signed["SigningCertURL"] = urls.cert_url(key.cert_id)
             self._signed[(text, version)] = signed
-        envelope = dict(signed)
-        envelope["UnsubscribeURL"] = urls.unsubscribe_url(sub_arn)
-        if self.out.attributes:
-            if self._attributes is None:
-                self._attributes = envelope_attributes(self.out.attributes)
-            envelope["MessageAttributes"] = self._attributes
-        return envelope
+        return signed
 
 
 def _deliver(
@@ -189,7 +227,7 @@ def _deliver(
     text = out.text_for(protocol)
     raw = sub["Attributes"].get("RawMessageDelivery") == "true"
     if protocol in ("sqs", "http", "https"):
-        body = text if raw else json.dumps(envelopes.notification(text, sub["SubscriptionArn"]))
+        body = text if raw else envelopes.notification_json(text, sub["SubscriptionArn"])
         if protocol == "sqs":
             _to_sqs(tx, now, topic, sub, out, body, raw)
         else:
@@ -230,7 +268,6 @@ def _to_sqs(
     fifo_queue = queue_arn.endswith(".fifo")
     group_id = out.group_id if (fifo_queue or not topic.get("Fifo")) else None
     dedup_id = out.dedup_id if fifo_queue else None
-    from fogbank.services.sns.queue_access import may_send
 
     def send(arn: str) -> None:
         deliver(

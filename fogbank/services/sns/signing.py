@@ -35,7 +35,10 @@ SIGNED_FIELDS = {
 
 def timestamp(now: datetime) -> str:
     """A message's Timestamp as AWS writes it: ISO 8601 in UTC with milliseconds."""
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    return (
+        f"{now.year:04d}-{now.month:02d}-{now.day:02d}T{now.hour:02d}:{now.minute:02d}:{now.second:02d}"
+        f".{now.microsecond // 1000:03d}Z"
+    )
 
 
 def canonical(message: dict[str, Any]) -> bytes:
@@ -53,17 +56,18 @@ class Signer:
     """One region's key: signs canonical strings; `cert_id` names its certificate."""
 
     def __init__(self, private_pem: bytes, cert_id: str) -> None:
-        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding
 
         self.cert_id = cert_id
         self._key: Any = serialization.load_pem_private_key(private_pem, password=None)
+        self._padding = padding.PKCS1v15()
+        self._sha1 = hashes.SHA1()  # noqa: S303 - AWS's version 1
+        self._sha256 = hashes.SHA256()
 
     def sign(self, message: dict[str, Any], version: str) -> str:
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.asymmetric import padding
-
-        algorithm = hashes.SHA256() if version == "2" else hashes.SHA1()  # noqa: S303 - AWS's version 1
-        signature = self._key.sign(canonical(message), padding.PKCS1v15(), algorithm)
+        algorithm = self._sha256 if version == "2" else self._sha1
+        signature = self._key.sign(canonical(message), self._padding, algorithm)
         return base64.b64encode(signature).decode()
 
 

@@ -33,6 +33,26 @@ def _drain(sqs: Any, url: str, **kwargs: Any) -> list[dict[str, Any]]:
         )
 
 
+def test_wrapped_message_keeps_every_character_for_each_subscription(sns: Any, sqs: Any, topic: str) -> None:
+    urls = []
+    for _ in range(2):
+        url, arn = _queue(sqs)
+        _subscribe(sns, topic, arn)
+        urls.append(url)
+    text = 'quote " backslash \\ newline \n tab \t é € 😀 </tag> & \u2028'
+    attributes = {"note": {"DataType": "String", "StringValue": 'a "b" é'}}
+    sns.publish(TopicArn=topic, Message=text, Subject='Sub "ject"', MessageAttributes=attributes)
+
+    envelopes = [json.loads(m["Body"]) for url in urls for m in _drain(sqs, url)]
+    assert [e["Message"] for e in envelopes] == [text, text]
+    assert [e["Subject"] for e in envelopes] == ['Sub "ject"'] * 2
+    assert [e["MessageAttributes"] for e in envelopes] == [
+        {"note": {"Type": "String", "Value": 'a "b" é'}}
+    ] * 2
+    assert envelopes[0]["MessageId"] == envelopes[1]["MessageId"]
+    assert envelopes[0]["UnsubscribeURL"] != envelopes[1]["UnsubscribeURL"]
+
+
 def test_two_queues_with_attribute_and_body_policies_get_exactly_their_messages(
     sns: Any, sqs: Any, topic: str
 ) -> None:
