@@ -25,12 +25,12 @@ resource_policy.py); `shared` keeps its text next to the table, since every data
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from fogbank.errors import ServiceError
 from fogbank.state import Transaction
+from fogbank.state.kept import WriteVersion
 
 __all__ = [
     "SERVICE",
@@ -247,26 +247,20 @@ class _Entry(NamedTuple):
 # later be reused by another transaction's commit.
 _shared: dict[tuple[str, str, str], _Entry] = {}
 _SHARED_SIZE = 1024
-_versions = itertools.count(1)
-_version = 0
+_writes = WriteVersion()
 
 
 def written(tx: Transaction) -> None:
     """A table's document, or a table's policy, was written or deleted in `tx`: once `tx` commits, the
     write version moves to a value it never had, so the authorize stage reads tables again."""
-
-    def move() -> None:
-        global _version
-        _version = next(_versions)  # next() on a count is atomic: two writers never share a value
-
-    tx.after_commit(move)
+    _writes.written(tx)
 
 
 def shared_or_none(tx: Transaction, account: str, region: str, name_or_arn: str) -> Shared:
     """The table `name_or_arn` names and its policy, for reading only: the Table may be another request's.
     Exact for `tx`: a handler writes items of the table this returns."""
     key = parse_arn(name_or_arn, account, region)
-    version = _version
+    version = _writes.value
     fresh = not tx.begun
     generation = tx.doc_generation(SERVICE, key[0])
     cached = _shared.get(key)
@@ -282,7 +276,7 @@ def authorizing_or_none(tx: Transaction, account: str, region: str, name_or_arn:
     that no committed write changed since they were read are answered from memory. A write's commit is
     seen by the next request, as it is by a write version's other readers (SQS's queue policies)."""
     key = parse_arn(name_or_arn, account, region)
-    version = _version
+    version = _writes.value
     cached = _shared.get(key)
     if cached is not None and cached.version == version:
         return cached.found

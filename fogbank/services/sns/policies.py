@@ -17,6 +17,7 @@ from fogbank.policy.actions import Requirement, derived_requirements
 from fogbank.services.sns import service, store
 from fogbank.services.sns.topics import default_policy
 from fogbank.state import Transaction
+from fogbank.state.kept import VersionedCache
 
 __all__ = ["topic_policy", "policy_text"]
 
@@ -26,13 +27,9 @@ def policy_text(topic: dict[str, Any]) -> str:
     return topic["Attributes"].get("Policy") or default_policy(arn, arn.split(":")[4])
 
 
-# Policy text by topic ARN (None: no such topic) with the store.version() it was read under, so the
-# authorize stage does not read the topic's document (and open a transaction for it) on every publish. An
-# entry is valid while the version is unchanged: every committed write of a topic document changes it. It
-# is filled only by a transaction that had read nothing before the version was taken, so the document it
-# read is at least as new as that version; a transaction that began earlier reads without filling.
-_texts: dict[str, tuple[int, str | None]] = {}
-_CACHE_SIZE = 4096
+# Policy text by topic ARN (None: no such topic), so the authorize stage does not read the topic's
+# document (and open a transaction for it) on every publish.
+_texts: VersionedCache[str, str | None] = VersionedCache(store.WRITES, 4096)
 
 
 @lru_cache(maxsize=1024)
@@ -46,20 +43,13 @@ def topic_policy(ctx: Context, tx: Transaction, resource_arn: str) -> LabelledPo
     match = store.TOPIC_ARN.match(resource_arn)
     if match is None:
         return None
-    version = store.version()
-    cached = _texts.get(resource_arn)
-    if cached is not None and cached[0] == version:
-        text = cached[1]
-    else:
-        fresh = not tx.begun
-        region, account, name = match.groups()
-        topic = tx.get_doc(store.SERVICE, store.TOPIC, account, region, name)
-        text = policy_text(topic) if topic is not None else None
-        if fresh:
-            if len(_texts) >= _CACHE_SIZE:
-                _texts.clear()
-            _texts[resource_arn] = (version, text)
+    text = _texts.get(tx, resource_arn, _read_policy_text, tx, *match.groups())
     return _parsed(resource_arn, text) if text is not None else None
+
+
+def _read_policy_text(tx: Transaction, region: str, account: str, name: str) -> str | None:
+    topic = tx.get_doc(store.SERVICE, store.TOPIC, account, region, name)
+    return policy_text(topic) if topic is not None else None
 
 
 def _save(tx: Transaction, topic: dict[str, Any], policy: dict[str, Any]) -> None:

@@ -20,16 +20,16 @@ only data-plane state, are rows of sns_dedup: dedup.py):
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
 from fogbank.errors import ServiceError
 from fogbank.state import Transaction
+from fogbank.state.kept import VersionedCache, WriteVersion
 
 __all__ = [
     "written",
-    "version",
+    "WRITES",
     "publishing",
     "SERVICE",
     "TOPIC",
@@ -176,32 +176,18 @@ def save_topic(tx: Transaction, topic: dict[str, Any]) -> None:
 
 # Every write of a topic or subscription document (save_topic, CreateTopic, DeleteTopic, Subscribe,
 # ConfirmSubscription, Unsubscribe, SetSubscriptionAttributes) calls `written`, which once the write has
-# committed moves the version to a value it never had before: what is kept in memory about topics and
-# their subscriptions (policies.py, `publishing`) is valid while the version is unchanged.
-_versions = itertools.count(1)
-_version = 0
+# committed moves `WRITES`: what is kept in memory about topics and their subscriptions (policies.py,
+# `publishing`) is valid while it is unchanged.
+WRITES = WriteVersion()
 
 
 def written(tx: Transaction) -> None:
     """A topic or subscription document was written in `tx`: what is kept of them is stale once it commits."""
-
-    def bump() -> None:
-        global _version
-        _version = next(_versions)  # next() on a count is atomic: two writers never share a value
-
-    tx.after_commit(bump)
+    WRITES.written(tx)
 
 
-def version() -> int:
-    return _version
-
-
-# What a publish reads, by topic ARN: the topic's document and its subscriptions' (in key order), with the
-# version they were read under. Filled only by a transaction that had read nothing before the version was
-# taken, so what it read is at least as new as that version; a transaction that began earlier reads
-# without filling.
-_published: dict[str, tuple[int, dict[str, Any], list[dict[str, Any]]]] = {}
-_CACHE_SIZE = 1024
+# What a publish reads, by topic ARN: the topic's document and its subscriptions' (in key order).
+_published: VersionedCache[str, tuple[dict[str, Any], list[dict[str, Any]]]] = VersionedCache(WRITES, 1024)
 
 
 def publishing(
@@ -209,16 +195,10 @@ def publishing(
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The topic `arn` names and its subscriptions, as topic_of would find them; shared between publishes,
     so the caller must not change them."""
-    seen = _version
-    cached = _published.get(arn)
-    if cached is not None and cached[0] == seen:
-        return cached[1], cached[2]
-    fresh = not tx.begun
+    return _published.get(tx, arn, _read_publishing, tx, arn, member)
+
+
+def _read_publishing(tx: Transaction, arn: str, member: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     topic = topic_of(tx, arn, member)
     region, account, name = parse_topic_arn(arn, member)
-    subs = [sub for _, sub in tx.list_docs(SERVICE, SUB, account, region, prefix=name + ":")]
-    if fresh:
-        if len(_published) >= _CACHE_SIZE:
-            _published.clear()
-        _published[arn] = (seen, topic, subs)
-    return topic, subs
+    return topic, [sub for _, sub in tx.list_docs(SERVICE, SUB, account, region, prefix=name + ":")]

@@ -21,6 +21,7 @@ from fogbank.services.sqs.names import queue_arn, ref_from_arn
 from fogbank.services.sqs.queues import load_ref, queue_of, save, tx_of
 from fogbank.services.sqs.validation import invalid_value
 from fogbank.state import Transaction
+from fogbank.state.kept import VersionedCache
 
 __all__ = ["queue_policy"]
 
@@ -44,29 +45,19 @@ _UNGRANTABLE = frozenset(
 )
 
 
-# Policy text by queue ARN (None: no queue, or no Policy) with the queues.version() it was read under, so
-# the authorize stage does not read the queue's document (and open a transaction for it) on every request.
-# An entry is valid while the version is unchanged: every committed write of a queue document changes it.
-# It is filled only by a transaction that had read nothing before the version was taken, so the document
-# it read is at least as new as that version; a transaction that began earlier reads without filling.
-_texts: dict[str, tuple[int, str | None]] = {}
-_CACHE_SIZE = 4096
+# Policy text by queue ARN (None: no queue, or no Policy), so the authorize stage does not read the
+# queue's document (and open a transaction for it) on every request.
+_texts: VersionedCache[str, str | None] = VersionedCache(queues.WRITES, 4096)
 
 
 def _policy_text(tx: Transaction, resource_arn: str) -> str | None:
-    version = queues.version()
-    cached = _texts.get(resource_arn)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    fresh = not tx.begun
+    return _texts.get(tx, resource_arn, _read_policy_text, tx, resource_arn)
+
+
+def _read_policy_text(tx: Transaction, resource_arn: str) -> str | None:
     ref = ref_from_arn(resource_arn)
     queue = load_ref(tx, ref) if ref is not None else None
-    text = queue.attributes.get("Policy") if queue is not None else None
-    if fresh:
-        if len(_texts) >= _CACHE_SIZE:
-            _texts.clear()
-        _texts[resource_arn] = (version, text)
-    return text
+    return queue.attributes.get("Policy") if queue is not None else None
 
 
 @lru_cache(maxsize=512)

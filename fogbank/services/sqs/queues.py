@@ -8,7 +8,6 @@ name until then.
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from fogbank.context import Context
 from fogbank.errors import ServiceError
 from fogbank.services.sqs.names import QueueRef, does_not_exist, queue_arn, ref_from_arn, ref_from_url
 from fogbank.state import Transaction
+from fogbank.state.kept import VersionedCache, WriteVersion
 
 __all__ = [
     "SERVICE",
@@ -32,7 +32,7 @@ __all__ = [
     "message_queue_of",
     "save",
     "written",
-    "version",
+    "WRITES",
     "known_wait",
     "note_wait",
     "queue_of",
@@ -118,27 +118,14 @@ def save(tx: Transaction, queue: Queue) -> None:
 
 # What is kept in memory about queue documents, for the hot paths (see `known_wait`, `shared`,
 # permissions.py): every write of a queue document goes through `save` or DeleteQueue, and both call
-# `written`, which once the write has committed drops the queue's entries and moves `version` to a value
-# it never had before.
+# `written`, which once the write has committed drops the queue's wait and moves `WRITES`.
 _waits: dict[str, int] = {}
-_versions = itertools.count(1)
-_version = 0
+WRITES = WriteVersion()
 
 
 def written(tx: Transaction, arn: str) -> None:
     """A queue document was written or deleted in `tx`: what is kept of it is stale once `tx` commits."""
-
-    def forget() -> None:
-        global _version
-        _waits.pop(arn, None)
-        _version = next(_versions)  # next() on a count is atomic: two writers never share a value
-
-    tx.after_commit(forget)
-
-
-def version() -> int:
-    """Changes after every committed write of any queue document."""
-    return _version
+    WRITES.written(tx, lambda: _waits.pop(arn, None))
 
 
 # ReceiveMessageWaitTimeSeconds by queue ARN, as a receive last read it from the queue's document: a
@@ -154,29 +141,15 @@ def note_wait(queue: Queue) -> None:
     _waits[queue.arn] = queue.int_attribute("ReceiveMessageWaitTimeSeconds")
 
 
-# Queues by reference (None: no such queue) with the version they were read under, for the operations on
-# messages, which read a queue without changing it: sending, receiving, deleting, SNS's deliveries. An
-# entry is valid while the version is unchanged. It is filled only by a transaction that had read nothing
-# before the version was taken, so the document it read is at least as new as that version; a transaction
-# that began earlier reads without filling.
-_shared: dict[QueueRef, tuple[int, Queue | None]] = {}
-_CACHE_SIZE = 4096
+# Queues by reference (None: no such queue), for the operations on messages, which read a queue without
+# changing it: sending, receiving, deleting, SNS's deliveries.
+_shared: VersionedCache[QueueRef, Queue | None] = VersionedCache(WRITES, 4096)
 
 
 def shared(tx: Transaction, ref: QueueRef) -> Queue | None:
     """The queue `ref` names, as load_ref finds it; shared between requests, so the caller must not
     change it (an operation that changes a queue loads its own with load_ref)."""
-    seen = _version
-    cached = _shared.get(ref)
-    if cached is not None and cached[0] == seen:
-        return cached[1]
-    fresh = not tx.begun
-    queue = load_ref(tx, ref)
-    if fresh:
-        if len(_shared) >= _CACHE_SIZE:
-            _shared.clear()
-        _shared[ref] = (seen, queue)
-    return queue
+    return _shared.get(tx, ref, load_ref, tx, ref)
 
 
 def shared_arn(tx: Transaction, arn: str) -> Queue | None:
