@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from fogbank.state import Transaction
@@ -103,28 +103,15 @@ def cert_pem(tx: Transaction, cert_id: str) -> str | None:
 
 
 def _new_key(region: str, now: datetime) -> dict[str, str]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
+
+    from fogbank.tls import private_pem, self_signed
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"sns.{region}.amazonaws.com")])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=3650))
-        .sign(key, hashes.SHA256())
-    )
-    private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    cert = self_signed(key, f"sns.{region}.amazonaws.com", now)
     return {
-        "PrivateKey": private.decode(),
+        "PrivateKey": private_pem(key).decode(),
         "Certificate": cert.public_bytes(serialization.Encoding.PEM).decode(),
         "CertId": uuid.uuid4().hex,
     }
