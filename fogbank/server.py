@@ -262,7 +262,8 @@ class App:
         started = time.monotonic()
         error_code: str | None = None
         try:
-            for stage in _pipeline(request):
+            # A request routed before the pipeline (App._answers_on_loop) was found to take the main one.
+            for stage in PIPELINE if request.route is not None else _pipeline(request):
                 stage(ctx)
             response = ctx.response if ctx.response is not None else self._serialize(ctx)
         except ServiceError as error:
